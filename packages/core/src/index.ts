@@ -23,3 +23,4 @@ export {
 } from "./schemas/events.js";
 export { describeIssues, type FieldIssue, toFieldIssues } from "./schemas/issues.js";
 export { LIMITS } from "./schemas/limits.js";
+export { LoopkitError, type LoopkitErrorCode } from "./errors.js";
