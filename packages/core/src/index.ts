@@ -1,5 +1,23 @@
 export type { VersionAggregate } from "./aggregates.js";
+export {
+  type AssignableExperiment,
+  type Assignment,
+  assignVariant,
+  type VariantSpec,
+} from "./assignment/assign-variant.js";
+export {
+  type BucketRange,
+  chooseVariation,
+  fnv1a32,
+  getBucketRange,
+  getEqualWeights,
+  hash,
+  inNamespace,
+  type Namespace,
+} from "./assignment/growthbook-hash.js";
+export { LoopkitError, type LoopkitErrorCode } from "./errors.js";
 export { newEventId } from "./ids.js";
+export { type SamplingRule, sampleRateFor, shouldSample } from "./sampling.js";
 export { type JsonValue, Metadata } from "./schemas/common.js";
 export {
   ExperimentConfig,
@@ -23,4 +41,4 @@ export {
 } from "./schemas/events.js";
 export { describeIssues, type FieldIssue, toFieldIssues } from "./schemas/issues.js";
 export { LIMITS } from "./schemas/limits.js";
-export { LoopkitError, type LoopkitErrorCode } from "./errors.js";
+export { hashUserId } from "./user-id.js";

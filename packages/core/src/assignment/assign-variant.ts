@@ -1,0 +1,71 @@
+import { LoopkitError } from "../errors.js";
+import {
+  chooseVariation,
+  getBucketRange,
+  hash,
+  inNamespace,
+  type Namespace,
+} from "./growthbook-hash.js";
+
+/** An experiment arm: a key, or an object with a key and an optional weight (as in `ExperimentConfig`). */
+export type VariantSpec = string | { readonly key: string; readonly weight?: number | undefined };
+
+/** What {@link assignVariant} needs to know about an experiment. */
+export interface AssignableExperiment {
+  /** The experiment key; also the hash seed unless `seed` is given. */
+  readonly key: string;
+  /** The hash seed (GrowthBook's `seed`); defaults to `key`. */
+  readonly seed?: string | undefined;
+  /** The arms, in order; at least one. */
+  readonly variants: readonly VariantSpec[];
+  /** The share of included units per arm; defaults to the arms' own weights, else equal. */
+  readonly weights?: readonly number[] | undefined;
+  /** The share of units included in the experiment, 0–1 (default 1). */
+  readonly coverage?: number | undefined;
+  /** A GrowthBook namespace `[id, start, end]`: units outside it are not in the experiment. */
+  readonly namespace?: Namespace | undefined;
+  /** GrowthBook hash version, 1 or 2 (default 2). */
+  readonly hashVersion?: 1 | 2 | undefined;
+}
+
+/** The outcome of {@link assignVariant}. */
+export type Assignment =
+  | { readonly variant: string; readonly index: number; readonly inExperiment: true }
+  | { readonly inExperiment: false; readonly index: -1 };
+
+const NOT_IN_EXPERIMENT: Assignment = { inExperiment: false, index: -1 };
+
+function weightsOf(experiment: AssignableExperiment): readonly number[] | undefined {
+  if (experiment.weights) return experiment.weights;
+  const own = experiment.variants.map((v) => (typeof v === "string" ? undefined : v.weight));
+  return own.every((w): w is number => typeof w === "number") ? own : undefined;
+}
+
+/**
+ * Assigns a unit (usually a user id) to an experiment arm, deterministically and with no network
+ * call: the same inputs give the same arm here, in the browser and in any GrowthBook SDK
+ * (hash version 2: `fnv(String(fnv(seed + unitId))) % 10000 / 10000`, then GrowthBook's bucket
+ * ranges). Units outside `coverage` or the namespace are not in the experiment.
+ *
+ * @param experiment - The experiment: key, optional seed, variants, weights, coverage, namespace.
+ * @param unitId - The id being assigned; the same id always gets the same arm.
+ * @returns `{ variant, index, inExperiment: true }`, or `{ inExperiment: false, index: -1 }`.
+ * @throws {LoopkitError} `INVALID_CONFIG` when the experiment has no variants.
+ */
+export function assignVariant(experiment: AssignableExperiment, unitId: string): Assignment {
+  const { variants } = experiment;
+  if (variants.length === 0) {
+    throw new LoopkitError(
+      "INVALID_CONFIG",
+      `experiment "${experiment.key}" has no variants; give it at least two arms to assign units to`,
+    );
+  }
+  if (experiment.namespace && !inNamespace(unitId, experiment.namespace)) return NOT_IN_EXPERIMENT;
+  const n = hash(experiment.seed ?? experiment.key, unitId, experiment.hashVersion ?? 2);
+  if (n === null) return NOT_IN_EXPERIMENT;
+  const ranges = getBucketRange(variants.length, experiment.coverage ?? 1, weightsOf(experiment));
+  const index = chooseVariation(n, ranges);
+  if (index < 0) return NOT_IN_EXPERIMENT;
+  const spec = variants[index]!;
+  return { variant: typeof spec === "string" ? spec : spec.key, index, inExperiment: true };
+}
