@@ -1,1 +1,30 @@
-export {};
+export {
+  type CompareVersionsOptions,
+  compareVersions,
+  type MetricComparison,
+  type Verdict,
+  type VersionComparison,
+  type VersionSummary,
+} from "./compare-versions.js";
+export { chiSquareCdf, chiSquareSf } from "./distributions/chi-square.js";
+export { normalCdf, normalQuantile } from "./distributions/normal.js";
+export { studentTCdf, studentTQuantile } from "./distributions/student-t.js";
+export type { Interval } from "./interval.js";
+export {
+  METRIC_NAMES,
+  METRICS,
+  type MetricDefinition,
+  type MetricDirection,
+  type MetricName,
+} from "./metric-definitions.js";
+export { benjaminiHochberg, holm } from "./multiple-testing.js";
+export {
+  type ProportionSample,
+  type TwoProportionTestResult,
+  twoProportionZTest,
+  wilsonInterval,
+} from "./proportions.js";
+export { aggregateRecords, type RequestFeedback, type RequestRecord } from "./records.js";
+export { type MeanEstimate, type RelativeLift, relativeLift } from "./relative-lift.js";
+export type { MetricEstimate } from "./version-metrics.js";
+export { type MeanSummary, type WelchTestResult, welchTTest } from "./welch.js";

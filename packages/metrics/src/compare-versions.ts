@@ -1,0 +1,245 @@
+import { LoopkitError, type VersionAggregate } from "@loopkit/core";
+import { requireConfidence, requireInput } from "./errors.js";
+import type { Interval } from "./interval.js";
+import {
+  METRIC_NAMES,
+  METRICS,
+  type MetricDirection,
+  type MetricName,
+} from "./metric-definitions.js";
+import { holm } from "./multiple-testing.js";
+import { twoProportionZTest } from "./proportions.js";
+import { aggregateRecords, type RequestRecord } from "./records.js";
+import { relativeLift } from "./relative-lift.js";
+import { estimateMetric, type MetricEstimate, meanSummaryOf } from "./version-metrics.js";
+import { welchTTest } from "./welch.js";
+
+/** Options of {@link compareVersions}. */
+export interface CompareVersionsOptions {
+  /** The version the others are compared with; default: the one with most requests. */
+  baseline?: string;
+  /** Metrics to report and test; default: all of {@link METRIC_NAMES}. */
+  metrics?: readonly MetricName[];
+  /** Confidence level of intervals, and 1 − α of the verdicts; default 0.95. */
+  confidence?: number;
+}
+
+/** The plain reading of a comparison: `missing` when either side has no data for the metric. */
+export type Verdict = "better" | "worse" | "inconclusive" | "missing";
+
+/** One metric of one version against the baseline. Differences are version − baseline. */
+export interface MetricComparison {
+  version: string;
+  baseline: string;
+  metric: MetricName;
+  direction: MetricDirection;
+  value: number | null;
+  baselineValue: number | null;
+  difference: number | null;
+  differenceInterval: Interval | null;
+  /** version / baseline − 1; null when the baseline value is 0 or missing. */
+  relativeDifference: number | null;
+  /** Delta-method interval of the relative difference. */
+  relativeInterval: Interval | null;
+  /** The test behind `pValue`; null for metrics that have none (percentiles, cost per success). */
+  test: "two_proportion_z" | "welch_t" | null;
+  pValue: number | null;
+  /** Holm-adjusted across all metrics × versions compared in this call. */
+  adjustedPValue: number | null;
+  verdict: Verdict;
+}
+
+/** One version's metrics. */
+export interface VersionSummary {
+  version: string;
+  requests: number;
+  isBaseline: boolean;
+  metrics: MetricEstimate[];
+}
+
+/** The result of {@link compareVersions}; plain JSON. */
+export interface VersionComparison {
+  /** null only when there is no version at all. */
+  baseline: string | null;
+  confidence: number;
+  metrics: MetricName[];
+  correction: "holm";
+  versions: VersionSummary[];
+  comparisons: MetricComparison[];
+}
+
+function isRecordList(source: readonly (VersionAggregate | RequestRecord)[]): boolean {
+  return source.length > 0 && "feedback" in source[0]!;
+}
+
+function pickBaseline(aggregates: readonly VersionAggregate[], requested?: string): string {
+  if (requested !== undefined) {
+    if (!aggregates.some((a) => a.version === requested)) {
+      throw new LoopkitError(
+        "NOT_FOUND",
+        `compareVersions: baseline "${requested}" has no data. ` +
+          `Pick one of: ${aggregates.map((a) => `"${a.version}"`).join(", ")}, or omit it to use the version with most requests.`,
+      );
+    }
+    return requested;
+  }
+  const [first, ...rest] = aggregates;
+  let best = first!;
+  for (const a of rest) {
+    if (a.requests > best.requests || (a.requests === best.requests && a.version < best.version)) {
+      best = a;
+    }
+  }
+  return best.version;
+}
+
+type Untested = Omit<MetricComparison, "adjustedPValue" | "verdict">;
+
+/** Compares one metric of `version` with the baseline: difference, lift and the test. */
+function compareMetric(
+  version: VersionAggregate,
+  baseline: VersionAggregate,
+  metric: MetricName,
+  confidence: number,
+): Untested {
+  const ours = estimateMetric(version, metric, confidence);
+  const theirs = estimateMetric(baseline, metric, confidence);
+  const base: Untested = {
+    version: version.version,
+    baseline: baseline.version,
+    metric,
+    direction: METRICS[metric].direction,
+    value: ours.value,
+    baselineValue: theirs.value,
+    difference: null,
+    differenceInterval: null,
+    relativeDifference: null,
+    relativeInterval: null,
+    test: null,
+    pValue: null,
+  };
+  if (ours.value === null || theirs.value === null) return base;
+  base.difference = ours.value - theirs.value;
+  base.relativeDifference = theirs.value !== 0 ? ours.value / theirs.value - 1 : null;
+  const source = METRICS[metric].source;
+  if (source.kind === "proportion") {
+    const a = source.sample(baseline);
+    const b = source.sample(version);
+    const test = twoProportionZTest(a, b, confidence);
+    const lift = relativeLift(
+      { mean: test.rateA, varianceOfMean: (test.rateA * (1 - test.rateA)) / a.n },
+      { mean: test.rateB, varianceOfMean: (test.rateB * (1 - test.rateB)) / b.n },
+      confidence,
+    );
+    return {
+      ...base,
+      differenceInterval: test.interval,
+      relativeInterval: lift?.interval ?? null,
+      test: "two_proportion_z",
+      pValue: test.pValue,
+    };
+  }
+  if (source.kind === "mean") {
+    const a = meanSummaryOf(source.sample(baseline));
+    const b = meanSummaryOf(source.sample(version));
+    if (!a?.sdKnown || !b?.sdKnown) return base;
+    const test = welchTTest(a, b, confidence);
+    const lift = relativeLift(
+      { mean: a.mean, varianceOfMean: (a.sd * a.sd) / a.n },
+      { mean: b.mean, varianceOfMean: (b.sd * b.sd) / b.n },
+      confidence,
+    );
+    return {
+      ...base,
+      differenceInterval: test.interval,
+      relativeInterval: lift?.interval ?? null,
+      test: "welch_t",
+      pValue: test.pValue,
+    };
+  }
+  return base;
+}
+
+function verdictOf(c: Untested, adjusted: number | null, alpha: number): Verdict {
+  if (c.value === null || c.baselineValue === null) return "missing";
+  if (adjusted === null || adjusted >= alpha || c.difference === 0 || c.difference === null) {
+    return "inconclusive";
+  }
+  const up = c.difference > 0;
+  return up === (c.direction === "higher_is_better") ? "better" : "worse";
+}
+
+/**
+ * Compares every version with a baseline on quality, safety and cost metrics.
+ *
+ * Stages: (1) aggregate the requests if raw records were given ({@link aggregateRecords});
+ * (2) pick the baseline (the given one, else the version with most requests); (3) estimate each
+ * metric per version with its interval; (4) compare each version with the baseline: two-proportion
+ * z-test for rates, Welch t-test for means, delta-method interval for the relative difference;
+ * (5) Holm-adjust the p-values across all metrics × versions tested; (6) read a verdict that
+ * knows each metric's direction: `better`/`worse` when the adjusted p-value is below
+ * 1 − confidence, `inconclusive` otherwise, `missing` without data.
+ *
+ * Missing data stays `null`/`"missing"`, never 0. The result is plain JSON.
+ */
+export function compareVersions(
+  source: readonly VersionAggregate[] | readonly RequestRecord[],
+  options: CompareVersionsOptions = {},
+): VersionComparison {
+  const confidence = options.confidence ?? 0.95;
+  requireConfidence(confidence, "compareVersions(options.confidence)");
+  const metrics = [...(options.metrics ?? METRIC_NAMES)];
+  for (const metric of metrics) {
+    requireInput(
+      metric in METRICS,
+      "compareVersions(options.metrics)",
+      `unknown metric "${metric}"`,
+      `Use some of: ${METRIC_NAMES.join(", ")}.`,
+    );
+  }
+  const aggregates = isRecordList(source)
+    ? aggregateRecords(source as readonly RequestRecord[])
+    : (source as readonly VersionAggregate[]);
+  const seen = new Set<string>();
+  for (const a of aggregates) {
+    requireInput(
+      !seen.has(a.version),
+      "compareVersions(source)",
+      `version "${a.version}" appears twice`,
+      "Pass one aggregate per version.",
+    );
+    seen.add(a.version);
+  }
+  if (aggregates.length === 0) {
+    return {
+      baseline: null,
+      confidence,
+      metrics,
+      correction: "holm",
+      versions: [],
+      comparisons: [],
+    };
+  }
+  const baselineName = pickBaseline(aggregates, options.baseline);
+  const baseline = aggregates.find((a) => a.version === baselineName)!;
+
+  const versions: VersionSummary[] = aggregates.map((a) => ({
+    version: a.version,
+    requests: a.requests,
+    isBaseline: a.version === baselineName,
+    metrics: metrics.map((m) => estimateMetric(a, m, confidence)),
+  }));
+
+  const untested = aggregates
+    .filter((a) => a.version !== baselineName)
+    .flatMap((a) => metrics.map((m) => compareMetric(a, baseline, m, confidence)));
+  const tested = untested.flatMap((c, i) => (c.pValue === null ? [] : [i]));
+  const adjusted = holm(tested.map((i) => untested[i]!.pValue!));
+  const adjustedByIndex = new Map(tested.map((i, k) => [i, adjusted[k]!]));
+  const alpha = 1 - confidence;
+  const comparisons = untested.map((c, i): MetricComparison => {
+    const adjustedPValue = adjustedByIndex.get(i) ?? null;
+    return { ...c, adjustedPValue, verdict: verdictOf(c, adjustedPValue, alpha) };
+  });
+  return { baseline: baselineName, confidence, metrics, correction: "holm", versions, comparisons };
+}

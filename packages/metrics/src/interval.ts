@@ -1,0 +1,5 @@
+/** A two-sided interval; JSON-serialisable. */
+export interface Interval {
+  lower: number;
+  upper: number;
+}
