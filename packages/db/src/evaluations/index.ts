@@ -1,0 +1,21 @@
+export { createEvaluationStore } from "./evaluation-store.js";
+export { claimPendingItems, listEvaluationItems, recordJudgment, releaseItems } from "./items.js";
+export { getCachedJudgment, putCachedJudgment } from "./judge-cache.js";
+export {
+  createEvaluationRun,
+  getEvaluationRun,
+  listEvaluationRuns,
+  setEvaluationRunStatus,
+} from "./runs.js";
+export type { SqlClient } from "./sql-client.js";
+export type {
+  EvaluationItem,
+  EvaluationItemStatus,
+  EvaluationProgress,
+  EvaluationRun,
+  EvaluationRunKind,
+  EvaluationRunStatus,
+  ItemResult,
+  NewEvaluationItem,
+  NewEvaluationRun,
+} from "./types.js";

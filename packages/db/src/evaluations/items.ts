@@ -1,0 +1,105 @@
+import { ITEM_COLUMNS, toEvaluationItem } from "./rows.js";
+import type { SqlClient } from "./sql-client.js";
+import type { EvaluationItem, ItemResult } from "./types.js";
+
+/**
+ * Claims up to `limit` items of a run for judging: pending items, and items whose claim's lease
+ * expired (their process crashed). Claimed items are `running` until `leaseMs` from now.
+ * `FOR UPDATE SKIP LOCKED` lets several workers claim from one run without taking the same item.
+ */
+export async function claimPendingItems(
+  db: SqlClient,
+  projectId: string,
+  runId: string,
+  limit: number,
+  leaseMs: number,
+): Promise<EvaluationItem[]> {
+  const { rows } = await db.query(
+    `UPDATE evaluation_items
+        SET status = 'running', attempts = attempts + 1,
+            lease_expires_at = now() + make_interval(secs => $4::float8 / 1000)
+      WHERE (project_id, run_id, item_index) IN (
+              SELECT project_id, run_id, item_index FROM evaluation_items
+               WHERE project_id = $1 AND run_id = $2::uuid
+                 AND (status = 'pending' OR (status = 'running' AND lease_expires_at < now()))
+               ORDER BY item_index
+               LIMIT $3
+               FOR UPDATE SKIP LOCKED)
+      RETURNING ${ITEM_COLUMNS}`,
+    [projectId, runId, limit, leaseMs],
+  );
+  return rows.map(toEvaluationItem).sort((a, b) => a.itemIndex - b.itemIndex);
+}
+
+/**
+ * Records an item's judgment, its cost and tokens, and, for a fresh successful judgment, puts it
+ * in the judge cache under its content hash: one statement, so the cache never holds a judgment
+ * whose item was not recorded.
+ */
+export async function recordJudgment(
+  db: SqlClient,
+  projectId: string,
+  runId: string,
+  itemIndex: number,
+  result: ItemResult,
+): Promise<void> {
+  await db.query(
+    `WITH updated AS (
+       UPDATE evaluation_items
+          SET status = $4, judgment = $5::jsonb, cost_usd = $6, input_tokens = $7,
+              output_tokens = $8, cached = $9, cache_key = $10, error = $11,
+              outputs = coalesce($12::jsonb, outputs), lease_expires_at = NULL, judged_at = now()
+        WHERE project_id = $1 AND run_id = $2::uuid AND item_index = $3
+        RETURNING 1
+     )
+     INSERT INTO judge_cache (project_id, cache_key, value)
+     SELECT $1, $10, $5::jsonb
+      WHERE $4 = 'done' AND NOT $9 AND $10::text IS NOT NULL AND EXISTS (SELECT 1 FROM updated)
+     ON CONFLICT (project_id, cache_key) DO NOTHING`,
+    [
+      projectId,
+      runId,
+      itemIndex,
+      result.status,
+      JSON.stringify(result.judgment ?? null),
+      result.costUsd,
+      result.inputTokens,
+      result.outputTokens,
+      result.cached,
+      result.cacheKey,
+      result.error,
+      result.outputs ? JSON.stringify(result.outputs) : null,
+    ],
+  );
+}
+
+/** Puts claimed items back to pending (a clean stop: budget reached or run aborted). */
+export async function releaseItems(
+  db: SqlClient,
+  projectId: string,
+  runId: string,
+  itemIndexes: readonly number[],
+): Promise<void> {
+  if (itemIndexes.length === 0) return;
+  await db.query(
+    `UPDATE evaluation_items
+        SET status = 'pending', lease_expires_at = NULL, attempts = greatest(attempts - 1, 0)
+      WHERE project_id = $1 AND run_id = $2::uuid AND status = 'running'
+        AND item_index IN (SELECT jsonb_array_elements_text($3::jsonb)::int)`,
+    [projectId, runId, JSON.stringify(itemIndexes)],
+  );
+}
+
+/** All items of a run, in order. */
+export async function listEvaluationItems(
+  db: SqlClient,
+  projectId: string,
+  runId: string,
+): Promise<EvaluationItem[]> {
+  const { rows } = await db.query(
+    `SELECT ${ITEM_COLUMNS} FROM evaluation_items
+      WHERE project_id = $1 AND run_id = $2::uuid ORDER BY item_index`,
+    [projectId, runId],
+  );
+  return rows.map(toEvaluationItem);
+}
