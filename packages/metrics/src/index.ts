@@ -1,4 +1,16 @@
 export {
+  type CorrelationResult,
+  cohensKappa,
+  type KappaWeights,
+  spearman,
+} from "./agreement.js";
+export {
+  type BayesianComparison,
+  type BetaPrior,
+  chanceToBeatControl,
+  chanceToBeatControlBeta,
+} from "./bayesian.js";
+export {
   type CompareVersionsOptions,
   compareVersions,
   type MetricComparison,
@@ -10,6 +22,11 @@ export { chiSquareCdf, chiSquareSf } from "./distributions/chi-square.js";
 export { normalCdf, normalQuantile } from "./distributions/normal.js";
 export { studentTCdf, studentTQuantile } from "./distributions/student-t.js";
 export type { Interval } from "./interval.js";
+export {
+  type MannWhitneyOptions,
+  type MannWhitneyResult,
+  mannWhitneyU,
+} from "./mann-whitney.js";
 export {
   METRIC_NAMES,
   METRICS,
@@ -26,5 +43,12 @@ export {
 } from "./proportions.js";
 export { aggregateRecords, type RequestFeedback, type RequestRecord } from "./records.js";
 export { type MeanEstimate, type RelativeLift, relativeLift } from "./relative-lift.js";
+export {
+  type ConfidenceSequenceInput,
+  type ConfidenceSequenceResult,
+  confidenceSequence,
+  DEFAULT_SEQUENTIAL_TUNING,
+} from "./sequential.js";
+export { SRM_THRESHOLD, type SrmResult, srmTest } from "./srm.js";
 export type { MetricEstimate } from "./version-metrics.js";
 export { type MeanSummary, type WelchTestResult, welchTTest } from "./welch.js";
