@@ -17,6 +17,20 @@ export {
 } from "./assignment/growthbook-hash.js";
 export { LoopkitError, type LoopkitErrorCode } from "./errors.js";
 export { newEventId } from "./ids.js";
+export { BUILTIN_KINDS, type BuiltinKind } from "./redaction/kinds.js";
+export {
+  type CustomPattern,
+  type RedactionFinding,
+  type RedactOptions,
+  type RedactResult,
+  redact,
+} from "./redaction/redact.js";
+export {
+  type DeepRedactionFinding,
+  type RedactDeepResult,
+  redactDeep,
+} from "./redaction/redact-deep.js";
+export type { RedactionStrategy } from "./redaction/replacement.js";
 export { type SamplingRule, sampleRateFor, shouldSample } from "./sampling.js";
 export { type JsonValue, Metadata } from "./schemas/common.js";
 export {

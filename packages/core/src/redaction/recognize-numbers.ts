@@ -1,0 +1,155 @@
+import { type Emit, isAlnum, isWordChar, type Recognizer } from "./kinds.js";
+import { classifyNumber } from "./number-formats.js";
+
+/**
+ * A run of digit groups joined by single separators (space, dash, dot, slash, parentheses), with
+ * an optional leading `+`. Each repetition starts with a non-digit separator and ends with digits,
+ * so the run splits into groups in exactly one way: the match is linear in its length.
+ */
+const NUMERIC_RUN = /\+?\(?\d+(?:(?:[ \-./]\(?|\)[ -]?|\()\d+)*/g;
+const MAX_WINDOW_CHARS = 45;
+const MAX_WINDOW_GROUPS = 8;
+const SSN_CONTEXT = /ssn|social security|ss#/;
+const VERSION_CONTEXT = /(?:\b(?:version|ver\.?|v|section|chapter|clause|step|rule)|§)\s*$/i;
+
+/** Glued to a word on the left: `abc123`, `a1-2345` (part of an identifier, not a number). */
+function gluedBefore(text: string, start: number): boolean {
+  if (start === 0) return false;
+  const c = text.charCodeAt(start - 1);
+  if (isWordChar(c)) return true;
+  return (c === 45 || c === 46 || c === 47) && start >= 2 && isAlnum(text.charCodeAt(start - 2));
+}
+
+/** Glued to a word on the right: `123abc`, `123-a1` or a longer dotted/dashed sequence. */
+function gluedAfter(text: string, end: number): boolean {
+  if (end >= text.length) return false;
+  const c = text.charCodeAt(end);
+  if (isWordChar(c)) return true;
+  return (
+    (c === 45 || c === 46 || c === 47) && end + 1 < text.length && isAlnum(text.charCodeAt(end + 1))
+  );
+}
+
+/**
+ * Finds phone numbers, card numbers, US SSNs and IPv4 addresses: every numeric run is cut into
+ * digit groups, and windows of up to eight consecutive groups (at most 45 characters) are
+ * classified, longest first; a window may only start or end at a space, never inside a dotted,
+ * dashed or slashed sequence (dates, versions, order numbers stay whole).
+ */
+export const numberRecognizer: Recognizer = {
+  kinds: ["PHONE", "CREDIT_CARD", "US_SSN", "IP_ADDRESS"],
+  scan(text: string, emit: Emit): void {
+    NUMERIC_RUN.lastIndex = 0;
+    for (let m = NUMERIC_RUN.exec(text); m !== null; m = NUMERIC_RUN.exec(text)) {
+      const run = m[0];
+      const runStart = m.index;
+      if (run.length < 7) continue; // shortest candidate: 1.1.1.1
+      scanRun(text, run, runStart, emit);
+    }
+  },
+};
+
+/**
+ * A number written with spaces between thousands ("8 045 311 447", "3 456 789 012"): first group
+ * of 1–3 digits, then groups of exactly 3, separated by single spaces. Not a phone or a card.
+ */
+function isThousandsGrouped(run: string, starts: number[], ends: number[]): boolean {
+  const n = starts.length;
+  if (n < 3 || run.charCodeAt(0) === 43 || ends[0]! - starts[0]! > 3) return false;
+  for (let g = 1; g < n; g++) {
+    if (ends[g]! - starts[g]! !== 3 || starts[g]! - ends[g - 1]! !== 1) return false;
+    if (run.charCodeAt(ends[g - 1]!) !== 32) return false;
+  }
+  return true;
+}
+
+function scanRun(text: string, run: string, runStart: number, emit: Emit): void {
+  const runEnd = runStart + run.length;
+  const leftGlued = gluedBefore(text, runStart);
+  const rightGlued = gluedAfter(text, runEnd);
+  // Digit groups, read with one pass over the characters: [start, end) relative to the run,
+  // the window start (with a leading "+" or "("), digits so far, and what separates each
+  // group from the next (a space allows a window boundary; a lone "." makes an IPv4 quad).
+  const starts: number[] = [];
+  const ends: number[] = [];
+  const windowStarts: number[] = [];
+  const digitsBefore: number[] = [0];
+  const splittable: boolean[] = [];
+  const dotted: boolean[] = [];
+  let k = 0;
+  while (k < run.length) {
+    let sepHasSpace = false;
+    const sepStart = k;
+    while (k < run.length) {
+      const c = run.charCodeAt(k);
+      if (c >= 48 && c <= 57) break;
+      if (c === 32) sepHasSpace = true;
+      k++;
+    }
+    if (starts.length > 0) {
+      splittable.push(sepHasSpace);
+      dotted.push(k - sepStart === 1 && run.charCodeAt(sepStart) === 46);
+    }
+    const s = k;
+    while (k < run.length && run.charCodeAt(k) >= 48 && run.charCodeAt(k) <= 57) k++;
+    let ws = s;
+    // A "(" belongs to the number only when it closes right after the group: "(415) 555-0132".
+    if (ws > 0 && run.charCodeAt(ws - 1) === 40 /* ( */ && run.charCodeAt(k) === 41 /* ) */) ws--;
+    if (ws === 1 && run.charCodeAt(0) === 43 /* + */) ws = 0;
+    starts.push(s);
+    ends.push(k);
+    windowStarts.push(ws);
+    digitsBefore.push(digitsBefore[digitsBefore.length - 1]! + (k - s));
+  }
+  const n = starts.length;
+  if (isThousandsGrouped(run, starts, ends)) return;
+  // A lone group: only a card (13–19 digits), an SSN after "SSN" (9) or "+" and a phone number.
+  if (n === 1 && (leftGlued || rightGlued || (run.length < 9 && run.charCodeAt(0) !== 43))) return;
+  const splitAfter = (g: number) => splittable[g] === true;
+
+  let i = 0;
+  while (i < n) {
+    const canStart = i === 0 ? !leftGlued : splitAfter(i - 1);
+    let found = -1;
+    let kind: ReturnType<typeof classifyNumber> = null;
+    if (canStart) {
+      const ws = windowStarts[i]!;
+      const last = Math.min(n - 1, i + MAX_WINDOW_GROUPS - 1);
+      let j = last;
+      while (j >= i && ends[j]! - ws > MAX_WINDOW_CHARS) j--;
+      for (; j >= i; j--) {
+        const canEnd = j === n - 1 ? !rightGlued : splitAfter(j);
+        if (!canEnd) continue;
+        // Cheap gate before classifying: an IPv4 is 4 groups; anything else has 9–19 digits.
+        const digitCount = digitsBefore[j + 1]! - digitsBefore[i]!;
+        const quad = j - i === 3 && dotted[i] && dotted[i + 1] && dotted[i + 2];
+        if (digitCount > 19 || (digitCount < 9 && !quad)) continue;
+        const window = run.slice(ws, ends[j]);
+        if (window.length < 7) break;
+        const absoluteStart = runStart + ws;
+        const k = classifyNumber(window, () =>
+          SSN_CONTEXT.test(
+            text.slice(Math.max(0, absoluteStart - 30), absoluteStart).toLowerCase(),
+          ),
+        );
+        if (
+          k === "IP_ADDRESS" &&
+          VERSION_CONTEXT.test(text.slice(Math.max(0, absoluteStart - 12), absoluteStart))
+        ) {
+          continue;
+        }
+        if (k !== null) {
+          found = j;
+          kind = k;
+          break;
+        }
+      }
+    }
+    if (found >= 0 && kind !== null) {
+      emit(kind, runStart + windowStarts[i]!, runStart + ends[found]!);
+      i = found + 1;
+    } else {
+      i++;
+    }
+  }
+}
