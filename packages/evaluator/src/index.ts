@@ -1,9 +1,36 @@
+export { canonicalJson, contentHash } from "./content-hash.js";
 export {
   type Criterion,
   CriterionConfig,
   DEFAULT_CRITERIA,
   REFERENCE_CRITERIA,
 } from "./criteria.js";
+export {
+  DatasetItem,
+  datasetFromInteractions,
+  type LoggedInteraction,
+  loadJsonlDataset,
+  outputOf,
+  parseJsonlDataset,
+} from "./dataset.js";
+export {
+  type CompareVersionsOptions,
+  compareVersionsOffline,
+  type EvaluateVersionOptions,
+  evaluatePromptVersion,
+  type OfflineRunOptions,
+  type VersionComparisonOffline,
+  type VersionEvaluation,
+} from "./evaluate.js";
+export type {
+  EvaluationItemRecord,
+  EvaluationRunRecord,
+  EvaluationRunStatus,
+  EvaluationStore,
+  ItemResult,
+  NewEvaluationItem,
+  NewEvaluationRun,
+} from "./evaluation-store.js";
 export type { CriterionScore, Judgment, PairwiseOutcome, PairwiseVerdict } from "./judgment.js";
 export {
   costOf,
@@ -13,6 +40,13 @@ export {
   type ModelPricing,
   type TokenCounts,
 } from "./llm-client.js";
+export {
+  type CandidatePrompt,
+  candidateMessages,
+  createOutputGenerator,
+  type GeneratedOutput,
+  type OutputGenerator,
+} from "./output-generator.js";
 export {
   combineVerdicts,
   createPairwiseJudge,
@@ -29,3 +63,16 @@ export {
   type RubricJudgeConfig,
   type RubricJudgeItem,
 } from "./rubric-judge.js";
+export {
+  type EvaluationProgressEvent,
+  type ExecuteRunOptions,
+  executeEvaluationRun,
+} from "./run-evaluation.js";
+export {
+  type JudgeHumanAgreement,
+  judgeHumanAgreement,
+  type PairwiseSummary,
+  summarizePairwiseRun,
+  summarizeRubricRun,
+  type VersionScoreSummary,
+} from "./run-summary.js";

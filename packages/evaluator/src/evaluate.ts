@@ -1,0 +1,211 @@
+import { LoopkitError } from "@loopkit/core";
+import { type DatasetItem, outputOf } from "./dataset.js";
+import type {
+  EvaluationRunRecord,
+  EvaluationStore,
+  NewEvaluationItem,
+} from "./evaluation-store.js";
+import type { OutputGenerator } from "./output-generator.js";
+import type { PairwiseJudge } from "./pairwise-judge.js";
+import type { RubricJudge } from "./rubric-judge.js";
+import { type ExecuteRunOptions, executeEvaluationRun } from "./run-evaluation.js";
+import {
+  type PairwiseSummary,
+  summarizePairwiseRun,
+  summarizeRubricRun,
+  type VersionScoreSummary,
+} from "./run-summary.js";
+
+/** Options shared by {@link evaluatePromptVersion} and {@link compareVersionsOffline}. */
+export interface OfflineRunOptions
+  extends Pick<
+    ExecuteRunOptions,
+    "concurrency" | "leaseMs" | "useCache" | "signal" | "onProgress"
+  > {
+  store: EvaluationStore;
+  projectId: string;
+  /** The items to judge; ignored when resuming (`runId`). */
+  dataset?: readonly DatasetItem[];
+  /** Resume this run instead of creating one. */
+  runId?: string;
+  name?: string;
+  /** Stop cleanly once the run has cost this many dollars. */
+  budgetUsd?: number | null;
+}
+
+/** Rubric (or reference) evaluation of one prompt version. */
+export interface EvaluateVersionOptions extends OfflineRunOptions {
+  version: string;
+  judge: RubricJudge;
+  /** Regenerates outputs the dataset lacks for `version` (a candidate prompt). */
+  generator?: OutputGenerator;
+  /** Overall score (0–1) at or above which an item passes (default 0.75). */
+  passThreshold?: number;
+}
+
+/** A finished (or stopped) run and its summary. */
+export interface VersionEvaluation {
+  run: EvaluationRunRecord;
+  summary: VersionScoreSummary;
+}
+
+/**
+ * Judges one prompt version's outputs on a dataset with a rubric or reference judge, persisting
+ * the run (resumable, cached, within budget), and summarises it: mean score with interval,
+ * per-criterion means, pass rate with Wilson interval, cost, judge–human agreement.
+ * Outputs come from the dataset, or from `generator` where the dataset has none.
+ */
+export async function evaluatePromptVersion(
+  options: EvaluateVersionOptions,
+): Promise<VersionEvaluation> {
+  const runId =
+    options.runId ??
+    (
+      await options.store.createEvaluationRun({
+        projectId: options.projectId,
+        name: options.name ?? `${options.version} (${options.judge.kind})`,
+        kind: options.judge.kind,
+        judgeConfig: {
+          ...options.judge.describe(),
+          generator: options.generator?.describe() ?? null,
+        },
+        versions: [options.version],
+        budgetUsd: options.budgetUsd ?? null,
+        items: rubricItems(options.dataset ?? [], options.version, options.generator),
+      })
+    ).id;
+  const run = await executeEvaluationRun({
+    ...options,
+    runId,
+    generators: options.generator ? { output: options.generator } : undefined,
+  });
+  const items = await options.store.listItems(options.projectId, runId);
+  const summary = summarizeRubricRun(items, { passThreshold: options.passThreshold })[0];
+  return { run, summary: summary ?? emptySummary(options.version) };
+}
+
+/** Pairwise comparison of two versions. */
+export interface CompareVersionsOptions extends OfflineRunOptions {
+  /** Version `a`, usually production. */
+  baseline: string;
+  /** Version `b`, the candidate. */
+  candidate: string;
+  judge: PairwiseJudge;
+  /** Regenerates the candidate's outputs where the dataset has none. */
+  generator?: OutputGenerator;
+}
+
+/** A finished (or stopped) pairwise run and its summary. */
+export interface VersionComparisonOffline {
+  run: EvaluationRunRecord;
+  summary: PairwiseSummary;
+}
+
+/**
+ * Compares a candidate version with a baseline on the same inputs with a pairwise judge (each
+ * pair judged in both orders), persisting the run, and summarises wins, ties, the candidate's
+ * win rate with a Wilson interval, and the judge's position consistency.
+ */
+export async function compareVersionsOffline(
+  options: CompareVersionsOptions,
+): Promise<VersionComparisonOffline> {
+  const { baseline, candidate } = options;
+  const runId =
+    options.runId ??
+    (
+      await options.store.createEvaluationRun({
+        projectId: options.projectId,
+        name: options.name ?? `${candidate} vs ${baseline}`,
+        kind: "pairwise",
+        judgeConfig: {
+          ...options.judge.describe(),
+          generator: options.generator?.describe() ?? null,
+        },
+        versions: [baseline, candidate],
+        budgetUsd: options.budgetUsd ?? null,
+        items: pairwiseItems(options.dataset ?? [], baseline, candidate, options.generator),
+      })
+    ).id;
+  const run = await executeEvaluationRun({
+    ...options,
+    runId,
+    generators: options.generator ? { b: options.generator } : undefined,
+  });
+  const items = await options.store.listItems(options.projectId, runId);
+  return { run, summary: summarizePairwiseRun(items, baseline, candidate) };
+}
+
+function rubricItems(
+  dataset: readonly DatasetItem[],
+  version: string,
+  generator: OutputGenerator | undefined,
+): NewEvaluationItem[] {
+  const missing: number[] = [];
+  const items = dataset.map((item, index) => {
+    const output = outputOf(item, version);
+    if (output === undefined && !generator) missing.push(index + 1);
+    return {
+      version,
+      requestId: item.requestId ?? null,
+      input: item.input,
+      outputs: output === undefined ? {} : { output },
+      expected: item.expected,
+      humanRating: item.humanRating ?? null,
+    };
+  });
+  requireOutputs(missing, version);
+  return items;
+}
+
+function pairwiseItems(
+  dataset: readonly DatasetItem[],
+  baseline: string,
+  candidate: string,
+  generator: OutputGenerator | undefined,
+): NewEvaluationItem[] {
+  const missingBaseline: number[] = [];
+  const missingCandidate: number[] = [];
+  const items = dataset.map((item, index) => {
+    const a = outputOf(item, baseline);
+    const b = outputOf(item, candidate);
+    if (a === undefined) missingBaseline.push(index + 1);
+    if (b === undefined && !generator) missingCandidate.push(index + 1);
+    return {
+      version: candidate,
+      baselineVersion: baseline,
+      requestId: item.requestId ?? null,
+      input: item.input,
+      outputs: b === undefined ? { a } : { a, b },
+      expected: item.expected,
+      humanRating: item.humanRating ?? null,
+    };
+  });
+  requireOutputs(missingBaseline, baseline);
+  requireOutputs(missingCandidate, candidate);
+  return items;
+}
+
+function requireOutputs(missing: number[], version: string): void {
+  if (missing.length === 0) return;
+  const shown = missing.slice(0, 10).join(", ") + (missing.length > 10 ? ", …" : "");
+  throw new LoopkitError(
+    "INVALID_INPUT",
+    `dataset items ${shown} have no output for version "${version}". Add "outputs": {"${version}": …} (or "output" with "version": "${version}") to them, or give a candidate prompt to regenerate outputs.`,
+  );
+}
+
+function emptySummary(version: string): VersionScoreSummary {
+  return {
+    version,
+    items: 0,
+    judged: 0,
+    failed: 0,
+    meanScore: null,
+    meanScoreInterval: null,
+    criteria: {},
+    passRate: null,
+    passRateInterval: null,
+    costUsd: 0,
+    agreement: null,
+  };
+}

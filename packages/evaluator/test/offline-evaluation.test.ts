@@ -1,0 +1,292 @@
+import { type OpenAITestServer, startOpenAITestServer } from "@loopkit/openai-test-server";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { DatasetItem } from "../src/dataset.js";
+import { compareVersionsOffline, evaluatePromptVersion } from "../src/evaluate.js";
+import type { EvaluationStore } from "../src/evaluation-store.js";
+import { createOutputGenerator } from "../src/output-generator.js";
+import { createPairwiseJudge } from "../src/pairwise-judge.js";
+import { createRubricJudge } from "../src/rubric-judge.js";
+import { executeEvaluationRun } from "../src/run-evaluation.js";
+import { openTestStore, TEST_DRIVERS } from "./test-store.js";
+
+// End to end: the real openai client against the local OpenAI-compatible server, runs stored in
+// real databases (PGlite and PostgreSQL). Expected costs are computed from the token counts the
+// scripted server reports at the configured price ($1 per million input and output tokens).
+
+const pricing = { inputUsdPerMillion: 1_000, outputUsdPerMillion: 1_000 };
+
+/** Answers every rubric request with the score written in the input ("rate 4" → all 4s). */
+function scoreFromInput(request: { messages: { role: string; content?: unknown }[] }) {
+  const user = String(request.messages.find((m) => m.role === "user")?.content ?? "");
+  const score = Number(/rate (\d)/.exec(user)?.[1] ?? 3);
+  const entry = { rationale: "Scripted.", score };
+  return {
+    content: JSON.stringify({
+      scores: { clarity: entry, usefulness: entry, correctness: entry, safety: entry },
+    }),
+    promptTokens: 10,
+    completionTokens: 5,
+  };
+}
+
+const dataset = (n: number): DatasetItem[] =>
+  Array.from({ length: n }, (_, i) => ({
+    input: `item ${i}: rate ${1 + (i % 5)}`,
+    output: `answer ${i}`,
+    version: "v2",
+    humanRating: 1 + (i % 5),
+  }));
+
+describe.each(TEST_DRIVERS)("offline evaluation on %s", (driver) => {
+  let store: EvaluationStore;
+  let close: () => Promise<void>;
+  let server: OpenAITestServer;
+  beforeAll(async () => {
+    ({ store, close } = await openTestStore(driver));
+  });
+  afterAll(() => close());
+  afterEach(() => server?.close());
+
+  const rubricJudge = (s: OpenAITestServer, maxRetries = 0) =>
+    createRubricJudge({
+      llm: { model: "judge", baseURL: s.baseURL, apiKey: "t", maxRetries, pricing },
+    });
+
+  it("judges a version, summarises it, and a re-run costs nothing thanks to the cache", async () => {
+    server = await startOpenAITestServer({ respond: scoreFromInput });
+    const judge = rubricJudge(server);
+    const first = await evaluatePromptVersion({
+      store,
+      projectId: "cache",
+      dataset: dataset(10),
+      version: "v2",
+      judge,
+      concurrency: 3,
+    });
+    expect(first.run.status).toBe("completed");
+    expect(first.run.progress).toMatchObject({ total: 10, done: 10, failed: 0, cached: 0 });
+    // 10 judgments × 15 tokens × $1 000 per million = $0.15
+    expect(first.run.progress.costUsd).toBeCloseTo(0.15, 10);
+    // Ratings cycle 1..5 twice: overall (r − 1)/4 has mean 0.5; criteria means are 3.
+    expect(first.summary.meanScore).toBeCloseTo(0.5, 12);
+    expect(first.summary.criteria.clarity).toBeCloseTo(3, 12);
+    // pass = overall ≥ 0.75 → ratings 4 and 5 → 4 of 10
+    expect(first.summary.passRate).toBeCloseTo(0.4, 12);
+    // The judge reproduces the human ratings exactly.
+    expect(first.summary.agreement).toMatchObject({ n: 10, weightedKappa: 1, spearmanRho: 1 });
+    expect(server.requests).toHaveLength(10);
+
+    const again = await evaluatePromptVersion({
+      store,
+      projectId: "cache",
+      dataset: dataset(10),
+      version: "v2",
+      judge,
+    });
+    expect(again.run.progress).toMatchObject({ done: 10, cached: 10, costUsd: 0 });
+    expect(server.requests).toHaveLength(10);
+    expect(again.summary.meanScore).toBeCloseTo(0.5, 12);
+  });
+
+  it("resumes a run aborted mid-way without judging finished items again", async () => {
+    const controller = new AbortController();
+    server = await startOpenAITestServer({
+      respond: (request, { index }) => {
+        if (index === 4) controller.abort();
+        return scoreFromInput(request);
+      },
+    });
+    const judge = rubricJudge(server);
+    const base = { store, projectId: "crash", version: "v2", judge, concurrency: 1 };
+    const stopped = await evaluatePromptVersion({
+      ...base,
+      dataset: dataset(12),
+      signal: controller.signal,
+    });
+    expect(stopped.run.status).toBe("paused");
+    const doneBefore = stopped.run.progress.done;
+    expect(doneBefore).toBeGreaterThan(0);
+    expect(doneBefore).toBeLessThan(12);
+    const inputsBefore = new Set(
+      (await store.listItems("crash", stopped.run.id))
+        .filter((i) => i.status === "done")
+        .map((i) => i.input),
+    );
+    const requestsBefore = server.requests.length;
+
+    const resumed = await evaluatePromptVersion({
+      ...base,
+      runId: stopped.run.id,
+      useCache: false,
+    });
+    expect(resumed.run.status).toBe("completed");
+    expect(resumed.run.progress.done).toBe(12);
+    const resumedInputs = server.requests.slice(requestsBefore).map((r) => {
+      const body = r.body as { messages: { role: string; content: string }[] };
+      return body.messages[1]?.content ?? "";
+    });
+    expect(resumedInputs).toHaveLength(12 - doneBefore);
+    for (const input of inputsBefore) {
+      expect(resumedInputs.some((text) => text.includes(`<input>\n${input}\n`))).toBe(false);
+    }
+    // Paid once per item: 12 × 15 tokens × $1 000/M.
+    expect(resumed.run.progress.costUsd).toBeCloseTo(0.18, 10);
+  });
+
+  it("takes over items a crashed process had claimed once their lease expires", async () => {
+    server = await startOpenAITestServer({ respond: scoreFromInput });
+    const run = await store.createEvaluationRun({
+      projectId: "lease",
+      kind: "rubric",
+      judgeConfig: {},
+      versions: ["v2"],
+      items: dataset(4).map((d) => ({
+        version: "v2",
+        input: d.input,
+        outputs: { output: d.output },
+      })),
+    });
+    // A process claims two items and dies.
+    await store.claimPendingItems("lease", run.id, 2, 100);
+    const early = await executeEvaluationRun({
+      store,
+      projectId: "lease",
+      runId: run.id,
+      judge: rubricJudge(server),
+    });
+    expect(early.progress).toMatchObject({ done: 2, running: 2 });
+    expect(early.status).toBe("running");
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    const late = await executeEvaluationRun({
+      store,
+      projectId: "lease",
+      runId: run.id,
+      judge: rubricJudge(server),
+    });
+    expect(late.status).toBe("completed");
+    expect(late.progress.done).toBe(4);
+    expect(server.requests).toHaveLength(4);
+  });
+
+  it("stops cleanly when the budget is reached, and finishes when it is raised", async () => {
+    server = await startOpenAITestServer({ respond: scoreFromInput });
+    const judge = rubricJudge(server);
+    // Each judgment costs $0.015; $0.05 allows three, not a fourth.
+    const stopped = await evaluatePromptVersion({
+      store,
+      projectId: "budget",
+      dataset: dataset(8),
+      version: "v2",
+      judge,
+      concurrency: 1,
+      budgetUsd: 0.05,
+    });
+    expect(stopped.run.status).toBe("budget_exhausted");
+    expect(stopped.run.progress.done).toBe(3);
+    expect(stopped.run.progress.pending).toBe(5);
+    expect(stopped.run.progress.costUsd).toBeCloseTo(0.045, 10);
+    const finished = await evaluatePromptVersion({
+      store,
+      projectId: "budget",
+      runId: stopped.run.id,
+      version: "v2",
+      judge,
+      budgetUsd: 1,
+    });
+    expect(finished.run.status).toBe("completed");
+    expect(finished.run.progress.costUsd).toBeCloseTo(0.12, 10);
+  });
+
+  it("rides out 429s (retry-after honoured by the SDK) and records 5xx exhaustion as item failures", async () => {
+    server = await startOpenAITestServer({ respond: scoreFromInput });
+    server.setFaults(
+      { kind: "rate-limit", count: 2, retryAfterSeconds: 0.01 },
+      { kind: "slow", delayMs: 0 }, // item 0's third attempt goes through
+      { kind: "server-error", count: 3 },
+    );
+    const result = await evaluatePromptVersion({
+      store,
+      projectId: "faults",
+      dataset: dataset(3),
+      version: "v2",
+      judge: rubricJudge(server, 2),
+      concurrency: 1,
+    });
+    // Item 0: 429, 429, ok. Item 1: 500 ×3 (1 try + 2 retries) → failed. Item 2: ok.
+    expect(result.run.progress).toMatchObject({ done: 2, failed: 1 });
+    const items = await store.listItems("faults", result.run.id);
+    expect(items.map((i) => i.status)).toEqual(["done", "failed", "done"]);
+    expect(items[1]?.error).toMatch(/HTTP 500 after the SDK's retries/);
+    expect(server.requests.map((r) => r.fault ?? "ok")).toEqual([
+      "rate-limit",
+      "rate-limit",
+      "slow",
+      "server-error",
+      "server-error",
+      "server-error",
+      "ok",
+    ]);
+    expect(result.summary.failed).toBe(1);
+  });
+
+  it("compares a regenerated candidate with the baseline, judged in both orders", async () => {
+    server = await startOpenAITestServer({
+      respond: (request) => {
+        if (!request.response_format) return "better answer";
+        const user = String(request.messages[1]?.content ?? "");
+        const first = user.split("<second_answer>")[0] ?? "";
+        return JSON.stringify({
+          rationale: "Prefers the better answer.",
+          winner: first.includes("better answer") ? "first" : "second",
+        });
+      },
+    });
+    const llm = { model: "m", baseURL: server.baseURL, apiKey: "t", maxRetries: 0, pricing };
+    const items: DatasetItem[] = Array.from({ length: 5 }, (_, i) => ({
+      input: `question ${i}`,
+      outputs: { v1: `old answer ${i}` },
+    }));
+    const { run, summary } = await compareVersionsOffline({
+      store,
+      projectId: "pairwise",
+      dataset: items,
+      baseline: "v1",
+      candidate: "v2",
+      judge: createPairwiseJudge({ llm }),
+      generator: createOutputGenerator({ llm, prompt: { version: "v2", template: "Be better." } }),
+    });
+    expect(run.status).toBe("completed");
+    expect(summary).toMatchObject({
+      judged: 5,
+      candidateWins: 5,
+      baselineWins: 0,
+      ties: 0,
+      winRate: 1,
+      positionConsistency: 1,
+    });
+    // Wilson 95% interval for 5/5: lower = 5/(5 + 1.96²) ≈ 0.5655 (Wilson 1927).
+    expect(summary.winRateInterval?.lower).toBeCloseTo(0.5655, 3);
+    const stored = await store.listItems("pairwise", run.id);
+    expect(stored[0]?.outputs).toEqual({ a: "old answer 0", b: "better answer" });
+    // 5 generations + 10 judge calls.
+    expect(server.requests).toHaveLength(15);
+    const generation = server.requests[0]?.body as { messages: { role: string }[] };
+    expect(generation.messages[0]).toEqual({ role: "system", content: "Be better." });
+  });
+
+  it("refuses a dataset without outputs for the version, naming the items", async () => {
+    server = await startOpenAITestServer();
+    await expect(
+      evaluatePromptVersion({
+        store,
+        projectId: "missing",
+        dataset: [{ input: "q", output: "a", version: "v1" }],
+        version: "v2",
+        judge: rubricJudge(server),
+      }),
+    ).rejects.toMatchObject({
+      code: "INVALID_INPUT",
+      message: expect.stringMatching(/items 1 .*v2/),
+    });
+  });
+});
