@@ -1,4 +1,5 @@
 import { LoopkitError, type VersionAggregate } from "@loopkit/core";
+import { normalQuantile } from "./distributions/normal.js";
 import { requireConfidence, requireInput } from "./errors.js";
 import type { Interval } from "./interval.js";
 import {
@@ -7,12 +8,10 @@ import {
   type MetricDirection,
   type MetricName,
 } from "./metric-definitions.js";
+import { metricDifference } from "./metric-difference.js";
 import { holm } from "./multiple-testing.js";
-import { twoProportionZTest } from "./proportions.js";
 import { aggregateRecords, type RequestRecord } from "./records.js";
-import { relativeLift } from "./relative-lift.js";
-import { estimateMetric, type MetricEstimate, meanSummaryOf } from "./version-metrics.js";
-import { welchTTest } from "./welch.js";
+import { estimateMetric, type MetricEstimate } from "./version-metrics.js";
 
 /** Options of {@link compareVersions}. */
 export interface CompareVersionsOptions {
@@ -121,43 +120,28 @@ function compareMetric(
   if (ours.value === null || theirs.value === null) return base;
   base.difference = ours.value - theirs.value;
   base.relativeDifference = theirs.value !== 0 ? ours.value / theirs.value - 1 : null;
-  const source = METRICS[metric].source;
-  if (source.kind === "proportion") {
-    const a = source.sample(baseline);
-    const b = source.sample(version);
-    const test = twoProportionZTest(a, b, confidence);
-    const lift = relativeLift(
-      { mean: test.rateA, varianceOfMean: (test.rateA * (1 - test.rateA)) / a.n },
-      { mean: test.rateB, varianceOfMean: (test.rateB * (1 - test.rateB)) / b.n },
-      confidence,
-    );
-    return {
-      ...base,
-      differenceInterval: test.interval,
-      relativeInterval: lift?.interval ?? null,
-      test: "two_proportion_z",
-      pValue: test.pValue,
-    };
-  }
-  if (source.kind === "mean") {
-    const a = meanSummaryOf(source.sample(baseline));
-    const b = meanSummaryOf(source.sample(version));
-    if (!a?.sdKnown || !b?.sdKnown) return base;
-    const test = welchTTest(a, b, confidence);
-    const lift = relativeLift(
-      { mean: a.mean, varianceOfMean: (a.sd * a.sd) / a.n },
-      { mean: b.mean, varianceOfMean: (b.sd * b.sd) / b.n },
-      confidence,
-    );
-    return {
-      ...base,
-      differenceInterval: test.interval,
-      relativeInterval: lift?.interval ?? null,
-      test: "welch_t",
-      pValue: test.pValue,
-    };
-  }
-  return base;
+  const diff = metricDifference(metric, baseline, version, confidence);
+  if (!diff) return base;
+  const lift = diff.relative ? relativeLiftInterval(diff.relative, confidence) : null;
+  return {
+    ...base,
+    differenceInterval: diff.interval,
+    relativeInterval: lift,
+    test: diff.kind === "proportion" ? "two_proportion_z" : "welch_t",
+    pValue: diff.pValue,
+  };
+}
+
+/** Normal interval of a relative difference from its delta-method standard error. */
+function relativeLiftInterval(
+  relative: { estimate: number; standardError: number },
+  confidence: number,
+): Interval {
+  const z = normalQuantile(1 - (1 - confidence) / 2);
+  return {
+    lower: relative.estimate - z * relative.standardError,
+    upper: relative.estimate + z * relative.standardError,
+  };
 }
 
 function verdictOf(c: Untested, adjusted: number | null, alpha: number): Verdict {

@@ -21,6 +21,16 @@ export {
 export { chiSquareCdf, chiSquareSf } from "./distributions/chi-square.js";
 export { normalCdf, normalQuantile } from "./distributions/normal.js";
 export { studentTCdf, studentTQuantile } from "./distributions/student-t.js";
+export {
+  analyzeExperiment,
+  type ExperimentAnalysis,
+  type ExperimentDecision,
+  type ExperimentInput,
+  type Guardrail,
+  type GuardrailResult,
+  type PrimaryMetricResult,
+  type VariantResult,
+} from "./experiment.js";
 export type { Interval } from "./interval.js";
 export {
   type MannWhitneyOptions,
@@ -43,6 +53,7 @@ export {
 } from "./proportions.js";
 export { aggregateRecords, type RequestFeedback, type RequestRecord } from "./records.js";
 export { type MeanEstimate, type RelativeLift, relativeLift } from "./relative-lift.js";
+export { type SampleSize, sampleSizeForMeans, sampleSizeForProportions } from "./sample-size.js";
 export {
   type ConfidenceSequenceInput,
   type ConfidenceSequenceResult,
