@@ -14,7 +14,7 @@ export async function claimPendingItems(
   limit: number,
   leaseMs: number,
 ): Promise<EvaluationItem[]> {
-  const { rows } = await db.query(
+  const rows = await db.query(
     `UPDATE evaluation_items
         SET status = 'running', attempts = attempts + 1,
             lease_expires_at = now() + make_interval(secs => $4::float8 / 1000)
@@ -96,7 +96,7 @@ export async function listEvaluationItems(
   projectId: string,
   runId: string,
 ): Promise<EvaluationItem[]> {
-  const { rows } = await db.query(
+  const rows = await db.query(
     `SELECT ${ITEM_COLUMNS} FROM evaluation_items
       WHERE project_id = $1 AND run_id = $2::uuid ORDER BY item_index`,
     [projectId, runId],

@@ -6,7 +6,7 @@ export async function getCachedJudgment(
   projectId: string,
   cacheKey: string,
 ): Promise<unknown | null> {
-  const { rows } = await db.query<{ value: unknown }>(
+  const rows = await db.query<{ value: unknown }>(
     "SELECT value FROM judge_cache WHERE project_id = $1 AND cache_key = $2",
     [projectId, cacheKey],
   );

@@ -59,7 +59,7 @@ export async function getEvaluationRun(
   projectId: string,
   runId: string,
 ): Promise<EvaluationRun | null> {
-  const { rows } = await db.query(
+  const rows = await db.query(
     `SELECT ${RUN_COLUMNS} FROM evaluation_runs r ${RUN_PROGRESS_JOIN}
       WHERE r.project_id = $1 AND r.id = $2::uuid`,
     [projectId, runId],
@@ -73,7 +73,7 @@ export async function listEvaluationRuns(
   projectId: string,
   options: { limit?: number } = {},
 ): Promise<EvaluationRun[]> {
-  const { rows } = await db.query(
+  const rows = await db.query(
     `SELECT ${RUN_COLUMNS} FROM evaluation_runs r ${RUN_PROGRESS_JOIN}
       WHERE r.project_id = $1 ORDER BY r.created_at DESC, r.id LIMIT $2`,
     [projectId, Math.min(Math.max(options.limit ?? 50, 1), 500)],

@@ -1,7 +1,7 @@
 /**
- * The one method the evaluation queries need: a parameterised query returning rows. Both a
- * `pg` Pool/Client and a PGlite instance satisfy it, and so does Loopkit's `Database`.
+ * The one method the evaluation queries need: a parameterised query resolving to its rows.
+ * Loopkit's `Database` (and a transaction's `Queryable`) satisfy it.
  */
 export interface SqlClient {
-  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<{ rows: T[] }>;
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
 }

@@ -27,7 +27,10 @@ export async function openEvaluationTestDatabase(
   if (driver === "pglite") {
     const lite = await PGlite.create();
     await lite.exec(migration);
-    return { db: lite as unknown as SqlClient, close: () => lite.close() };
+    const db: SqlClient = {
+      query: async <T>(sql: string, params?: unknown[]) => (await lite.query<T>(sql, params)).rows,
+    };
+    return { db, close: () => lite.close() };
   }
   const schema = `eval_test_${randomUUID().replaceAll("-", "")}`;
   const connectionString = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
@@ -38,7 +41,10 @@ export async function openEvaluationTestDatabase(
   const pool = new pg.Pool({ connectionString, max: 4, options: `-c search_path=${schema}` });
   await pool.query(migration);
   return {
-    db: pool as unknown as SqlClient,
+    db: {
+      query: async <T>(sql: string, params?: unknown[]) =>
+        (await pool.query(sql, params)).rows as T[],
+    },
     close: async () => {
       await pool.query(`DROP SCHEMA ${schema} CASCADE`);
       await pool.end();
