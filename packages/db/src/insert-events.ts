@@ -1,0 +1,180 @@
+/**
+ * Bulk ingest of validated, redacted and enriched events:
+ *   1. split  — the batch by table, remembering each event's position
+ *   2. insert — one `INSERT … SELECT FROM unnest(…) ON CONFLICT DO NOTHING RETURNING` per table,
+ *               all in one transaction, every value bound as an array parameter
+ *   3. answer — per event in input order: accepted when its row was inserted by this call,
+ *               duplicate when (project, timestamp, id) was already stored or repeated earlier
+ *               in the same batch
+ */
+import type { Database, Queryable } from "./database.js";
+import type {
+  StoredEvent,
+  StoredExposureEvent,
+  StoredFeedbackEvent,
+  StoredLogEvent,
+} from "./stored-events.js";
+
+/** What became of one event: stored now, or already stored (a retry). */
+export type InsertOutcome = "accepted" | "duplicate";
+
+type Cell = string | null;
+
+const json = (value: unknown): Cell => (value === undefined ? null : JSON.stringify(value));
+const text = (value: string | number | boolean | undefined | null): Cell =>
+  value === undefined || value === null ? null : String(value);
+
+/** One column: its name, the SQL that turns the unnested text into its type, and its cells. */
+interface Column<E> {
+  name: string;
+  cast: string;
+  cell: (event: E) => Cell;
+}
+
+const REQUEST_COLUMNS: Column<StoredLogEvent>[] = [
+  { name: "ts", cast: "timestamptz", cell: (e) => e.timestamp },
+  { name: "id", cast: "uuid", cell: (e) => e.id },
+  { name: "conversation_id", cast: "text", cell: (e) => text(e.conversationId) },
+  { name: "turn_index", cast: "integer", cell: (e) => text(e.turnIndex) },
+  { name: "caller_request_id", cast: "text", cell: (e) => text(e.requestId) },
+  { name: "user_hash", cast: "text", cell: (e) => text(e.userHash) },
+  { name: "session_id", cast: "text", cell: (e) => text(e.sessionId) },
+  { name: "prompt_name", cast: "text", cell: (e) => text(e.promptName) },
+  { name: "prompt_version", cast: "text", cell: (e) => text(e.promptVersion) },
+  { name: "experiment_key", cast: "text", cell: (e) => text(e.experimentKey) },
+  { name: "variant", cast: "text", cell: (e) => text(e.variant) },
+  { name: "model", cast: "text", cell: (e) => text(e.model) },
+  { name: "provider", cast: "text", cell: (e) => text(e.provider) },
+  { name: "input", cast: "jsonb", cell: (e) => json(e.input) },
+  { name: "output", cast: "jsonb", cell: (e) => json(e.output) },
+  { name: "input_tokens", cast: "integer", cell: (e) => text(e.usage?.inputTokens) },
+  { name: "output_tokens", cast: "integer", cell: (e) => text(e.usage?.outputTokens) },
+  { name: "cached_input_tokens", cast: "integer", cell: (e) => text(e.usage?.cachedInputTokens) },
+  { name: "tokens_estimated", cast: "boolean", cell: (e) => String(e.tokensEstimated) },
+  {
+    name: "cost_micros",
+    cast: "bigint",
+    cell: (e) =>
+      text(e.costMicros ?? (e.costUsd === undefined ? null : Math.round(e.costUsd * 1e6))),
+  },
+  { name: "latency_ms", cast: "double precision", cell: (e) => text(e.latencyMs) },
+  {
+    name: "time_to_first_token_ms",
+    cast: "double precision",
+    cell: (e) => text(e.timeToFirstTokenMs),
+  },
+  { name: "status", cast: "text", cell: (e) => e.status ?? "ok" },
+  { name: "error_message", cast: "text", cell: (e) => text(e.errorMessage) },
+  { name: "tags", cast: "jsonb", cell: (e) => JSON.stringify(e.tags ?? []) },
+  { name: "metadata", cast: "jsonb", cell: (e) => json(e.metadata) },
+  { name: "shadow_of", cast: "uuid", cell: (e) => text(e.shadowOf) },
+];
+
+const numberValue = (e: StoredFeedbackEvent) => (typeof e.value === "number" ? e.value : null);
+const boolValue = (e: StoredFeedbackEvent) => (typeof e.value === "boolean" ? e.value : null);
+const textValue = (e: StoredFeedbackEvent) => (typeof e.value === "string" ? e.value : null);
+
+const FEEDBACK_COLUMNS: Column<StoredFeedbackEvent>[] = [
+  { name: "ts", cast: "timestamptz", cell: (e) => e.timestamp },
+  { name: "id", cast: "uuid", cell: (e) => e.id },
+  { name: "request_id", cast: "uuid", cell: (e) => text(e.requestId) },
+  { name: "conversation_id", cast: "text", cell: (e) => text(e.conversationId) },
+  { name: "kind", cast: "text", cell: (e) => e.kind },
+  { name: "name", cast: "text", cell: (e) => e.name },
+  { name: "value_number", cast: "double precision", cell: (e) => text(numberValue(e)) },
+  { name: "value_bool", cast: "boolean", cell: (e) => text(boolValue(e)) },
+  { name: "value_text", cast: "text", cell: (e) => textValue(e) },
+  { name: "scale_min", cast: "double precision", cell: (e) => text(e.scale?.min) },
+  { name: "scale_max", cast: "double precision", cell: (e) => text(e.scale?.max) },
+  { name: "edit_ratio", cast: "double precision", cell: (e) => text(e.editRatio) },
+  { name: "comment", cast: "text", cell: (e) => text(e.comment) },
+  { name: "source", cast: "text", cell: (e) => e.source ?? "user" },
+  { name: "user_hash", cast: "text", cell: (e) => text(e.userHash) },
+  { name: "session_id", cast: "text", cell: (e) => text(e.sessionId) },
+  { name: "metadata", cast: "jsonb", cell: (e) => json(e.metadata) },
+];
+
+const EXPOSURE_COLUMNS: Column<StoredExposureEvent>[] = [
+  { name: "ts", cast: "timestamptz", cell: (e) => e.timestamp },
+  { name: "id", cast: "uuid", cell: (e) => e.id },
+  { name: "experiment_key", cast: "text", cell: (e) => e.experimentKey },
+  { name: "variant", cast: "text", cell: (e) => e.variant },
+  { name: "unit_hash", cast: "text", cell: (e) => e.unitHash },
+  { name: "metadata", cast: "jsonb", cell: (e) => json(e.metadata) },
+];
+
+/** `tags` travels as a JSON array (unnest cannot take an array of arrays) and lands as text[]. */
+function selectExpression(column: Column<unknown>): string {
+  if (column.name === "tags") {
+    return "ARRAY(SELECT jsonb_array_elements_text(u.tags::jsonb))";
+  }
+  return `u.${column.name}::${column.cast}`;
+}
+
+/** The INSERT statement for a table: values only as `$n` array parameters. */
+function insertStatement(table: string, columns: Column<never>[]): string {
+  const names = columns.map((c) => c.name);
+  const arrays = columns.map((_, i) => `$${i + 2}::text[]`);
+  return `INSERT INTO ${table} (project_id, ${names.join(", ")})
+    SELECT $1, ${columns.map((c) => selectExpression(c as Column<unknown>)).join(", ")}
+    FROM unnest(${arrays.join(", ")}) AS u(${names.join(", ")})
+    ON CONFLICT DO NOTHING
+    RETURNING id::text AS id, floor(extract(epoch FROM ts) * 1000)::float8 AS ms`;
+}
+
+const STATEMENTS = {
+  requests: insertStatement("requests", REQUEST_COLUMNS as Column<never>[]),
+  feedback: insertStatement("feedback", FEEDBACK_COLUMNS as Column<never>[]),
+  exposures: insertStatement("exposures", EXPOSURE_COLUMNS as Column<never>[]),
+};
+
+/** The idempotency key of an event within a project: its id and its time to the millisecond. */
+function eventKey(id: string, ms: number): string {
+  return `${id.toLowerCase()}@${ms}`;
+}
+
+async function insertInto<E extends StoredEvent>(
+  tx: Queryable,
+  table: keyof typeof STATEMENTS,
+  columns: Column<E>[],
+  projectId: string,
+  events: E[],
+): Promise<Set<string>> {
+  if (events.length === 0) return new Set();
+  const params: unknown[] = [projectId];
+  for (const column of columns) params.push(events.map(column.cell));
+  const rows = await tx.query<{ id: string; ms: number }>(STATEMENTS[table], params);
+  return new Set(rows.map((row) => eventKey(row.id, Number(row.ms))));
+}
+
+/**
+ * Stores a batch of events of one project in one transaction, one statement per table, and
+ * answers per event in input order: `accepted` when stored by this call, `duplicate` when an
+ * event with the same id and timestamp was already stored (a retry) or came earlier in the batch.
+ */
+export async function insertEvents(
+  db: Database,
+  projectId: string,
+  events: StoredEvent[],
+): Promise<InsertOutcome[]> {
+  const logs: StoredLogEvent[] = [];
+  const feedback: StoredFeedbackEvent[] = [];
+  const exposures: StoredExposureEvent[] = [];
+  for (const event of events) {
+    if (event.type === "log") logs.push(event);
+    else if (event.type === "feedback") feedback.push(event);
+    else exposures.push(event);
+  }
+  const inserted = await db.transaction(async (tx) => {
+    const requests = await insertInto(tx, "requests", REQUEST_COLUMNS, projectId, logs);
+    const feedbackRows = await insertInto(tx, "feedback", FEEDBACK_COLUMNS, projectId, feedback);
+    const exposureRows = await insertInto(tx, "exposures", EXPOSURE_COLUMNS, projectId, exposures);
+    return { log: requests, feedback: feedbackRows, exposure: exposureRows };
+  });
+  return events.map((event) => {
+    const key = eventKey(event.id, Math.floor(Date.parse(event.timestamp)));
+    const set = inserted[event.type];
+    // The first event of a key in the batch takes the insert; a repeat finds it gone.
+    return set.delete(key) ? "accepted" : "duplicate";
+  });
+}
