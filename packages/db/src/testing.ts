@@ -146,24 +146,7 @@ async function cloneMigratedTemplate(admin: pg.Client, database: string): Promis
   }
 }
 
-/**
- * A fresh, migrated, empty database for one test file. PGlite: loaded from a migrated template
- * built once per process. PostgreSQL: a new database `loopkit_t_<random>` cloned from a
- * migrated template database, dropped by `close()`.
- */
-export async function openTestDatabase(driver: TestDriver): Promise<Database> {
-  if (driver === "pglite") {
-    return openPglite({ loadDataDir: await migratedPgliteTemplate() });
-  }
-  const name = `loopkit_t_${randomUUID().replaceAll("-", "").slice(0, 20)}`;
-  const admin = new pg.Client({ connectionString: adminUrl() });
-  await admin.connect();
-  try {
-    await cloneMigratedTemplate(admin, name);
-  } finally {
-    await admin.end();
-  }
-  const db = await openPostgres(databaseUrl(adminUrl(), name), 5);
+async function dropOnClose(db: Database, name: string): Promise<Database> {
   return {
     driver: db.driver,
     query: db.query,
@@ -179,4 +162,70 @@ export async function openTestDatabase(driver: TestDriver): Promise<Database> {
       }
     },
   };
+}
+
+function newDatabaseName(): string {
+  return `loopkit_t_${randomUUID().replaceAll("-", "").slice(0, 20)}`;
+}
+
+/**
+ * An empty database with no migrations applied, for tests of migrating itself: a new in-memory
+ * PGlite, or a new PostgreSQL database dropped by `close()`. `connect` opens more pools on the
+ * same PostgreSQL database (to migrate from two processes at once, say); PGlite has one.
+ */
+export async function openEmptyTestDatabase(
+  driver: TestDriver,
+): Promise<{ db: Database; connect: () => Promise<Database> }> {
+  if (driver === "pglite") {
+    const db = await openPglite({});
+    return { db, connect: async () => db };
+  }
+  const name = newDatabaseName();
+  const admin = new pg.Client({ connectionString: adminUrl() });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const url = databaseUrl(adminUrl(), name);
+  const opened: Database[] = [];
+  const connect = async () => {
+    const db = await openPostgres(url, 5);
+    opened.push(db);
+    return db;
+  };
+  const main = await connect();
+  return {
+    db: await dropOnClose(
+      {
+        ...main,
+        close: async () => {
+          await Promise.all(opened.map((db) => db.close()));
+        },
+      },
+      name,
+    ),
+    connect,
+  };
+}
+
+/**
+ * A fresh, migrated, empty database for one test file. PGlite: loaded from a migrated template
+ * built once per process. PostgreSQL: a new database `loopkit_t_<random>` cloned from a
+ * migrated template database, dropped by `close()`.
+ */
+export async function openTestDatabase(driver: TestDriver): Promise<Database> {
+  if (driver === "pglite") {
+    return openPglite({ loadDataDir: await migratedPgliteTemplate() });
+  }
+  const name = newDatabaseName();
+  const admin = new pg.Client({ connectionString: adminUrl() });
+  await admin.connect();
+  try {
+    await cloneMigratedTemplate(admin, name);
+  } finally {
+    await admin.end();
+  }
+  return dropOnClose(await openPostgres(databaseUrl(adminUrl(), name), 5), name);
 }
