@@ -1,0 +1,255 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  createProject,
+  type Database,
+  insertEvents,
+  type StoredEvent,
+  versionAggregates,
+} from "./index.js";
+import { feedbackEvent, logEvent } from "./test-events.js";
+import { openTestDatabase, testDrivers } from "./testing.js";
+
+// Expected values are worked out by hand from the events below and the definitions in
+// VersionAggregate's doc comment (packages/core/src/aggregates.ts): latest feedback per name,
+// ratings mapped to 1–5 by 1 + 4·(v − min)/(max − min), flags = `flagged` true or `flag.*`
+// not false. Latency percentiles follow PostgreSQL's percentile_cont (linear interpolation,
+// the same as numpy.percentile's default): for [100, 200, 300, 400], p50 = 250 and
+// p95 = 300 + 0.85·100 = 385.
+
+const at = (time: string) => `2025-05-${time}Z`;
+
+function dataset() {
+  const r1 = logEvent({
+    timestamp: at("10T10:05:00.000"),
+    promptName: "support",
+    promptVersion: "v1",
+    experimentKey: "exp1",
+    variant: "a",
+    latencyMs: 100,
+    costMicros: 10,
+    tags: ["beta", "eu"],
+  });
+  const r2 = logEvent({
+    timestamp: at("10T10:40:00.000"),
+    promptName: "support",
+    promptVersion: "v1",
+    experimentKey: "exp1",
+    variant: "b",
+    latencyMs: 200,
+    costMicros: 20,
+    status: "error",
+    tags: ["beta"],
+  });
+  const r3 = logEvent({
+    timestamp: at("10T11:15:00.000"),
+    promptName: "support",
+    promptVersion: "v1",
+    experimentKey: "exp1",
+    variant: "a",
+    latencyMs: 300,
+  });
+  const r4 = logEvent({
+    timestamp: at("11T09:00:00.000"),
+    promptName: "support",
+    promptVersion: "v1",
+    latencyMs: 400,
+    costMicros: 30,
+  });
+  const shadow = logEvent({
+    timestamp: at("10T10:06:00.000"),
+    promptName: "support",
+    promptVersion: "v1",
+    latencyMs: 9999,
+    costMicros: 999,
+    shadowOf: r1.id,
+  });
+  const r5 = logEvent({
+    timestamp: at("10T12:00:00.000"),
+    promptName: "support",
+    promptVersion: "v2",
+  });
+  const r6 = logEvent({ timestamp: at("10T12:30:00.000"), promptName: "support", latencyMs: 50 });
+  const r7 = logEvent({
+    timestamp: at("10T12:45:00.000"),
+    promptName: "search",
+    promptVersion: "v1",
+  });
+  const later = (t: string, seconds: number) =>
+    new Date(Date.parse(t) + seconds * 1000).toISOString();
+  const fb = (
+    request: { id: string; timestamp: string },
+    seconds: number,
+    f: Parameters<typeof feedbackEvent>[1],
+  ) => feedbackEvent(request.id, { ...f, timestamp: later(request.timestamp, seconds) });
+  const events: StoredEvent[] = [
+    r1,
+    r2,
+    r3,
+    r4,
+    shadow,
+    r5,
+    r6,
+    r7,
+    fb(r1, 1, { name: "rating", kind: "explicit", value: 4 }),
+    fb(r1, 2, { name: "rating", kind: "explicit", value: 2 }),
+    fb(r1, 3, { name: "thumbs", kind: "explicit", value: true }),
+    fb(r1, 4, { name: "task_succeeded", kind: "outcome", value: true }),
+    fb(r2, 1, { name: "thumbs", kind: "explicit", value: false }),
+    fb(r2, 2, { name: "copied", kind: "implicit" }),
+    fb(r2, 3, { name: "flagged", kind: "explicit", value: true }),
+    fb(r3, 1, { name: "rating", kind: "explicit", value: 8, scale: { min: 0, max: 10 } }),
+    fb(r3, 2, { name: "copied", kind: "implicit", value: true }),
+    fb(r3, 3, { name: "copied", kind: "implicit", value: false }),
+    fb(r3, 4, { name: "flag.pii", kind: "explicit" }),
+    fb(r3, 5, { name: "task_succeeded", kind: "outcome", value: false }),
+    fb(r4, 1, { name: "task_succeeded", kind: "outcome", value: true }),
+    fb(r4, 2, { name: "task_succeeded", kind: "outcome", value: false }),
+    fb(r4, 3, { name: "regenerated", kind: "implicit", value: true }),
+    fb(r4, 4, { name: "edited", kind: "implicit", editRatio: 0.3 }),
+    fb(r4, 5, { name: "abandoned", kind: "implicit" }),
+    fb(shadow, 1, { name: "thumbs", kind: "explicit", value: true }),
+    fb(r5, 1, { name: "flagged", kind: "explicit", value: false }),
+    fb(r5, 2, { name: "rating", kind: "explicit", value: 5 }),
+    fb(r7, 1, { name: "thumbs", kind: "explicit", value: true }),
+  ];
+  return { events };
+}
+
+const empty = {
+  requests: 0,
+  errors: 0,
+  outcomes: 0,
+  successes: 0,
+  ratingCounts: {},
+  thumbs: 0,
+  thumbsUp: 0,
+  copied: 0,
+  regenerated: 0,
+  edited: 0,
+  abandoned: 0,
+  flagged: 0,
+  costed: 0,
+  costMicrosSum: 0,
+  costMicrosSumSquares: 0,
+  latencyP50: null,
+  latencyP95: null,
+};
+
+describe.each(await testDrivers())("versionAggregates on %s", (driver) => {
+  let db: Database;
+  let project: string;
+  let other: string;
+  beforeAll(async () => {
+    db = await openTestDatabase(driver);
+    project = (await createProject(db, { name: "aggregates" })).id;
+    other = (await createProject(db, { name: "other" })).id;
+    await insertEvents(db, project, dataset().events);
+    // Project isolation: the other project's copy of similar data must never be counted.
+    await insertEvents(db, other, dataset().events);
+    await insertEvents(db, other, [
+      logEvent({ promptName: "support", promptVersion: "v1", status: "error", latencyMs: 1 }),
+    ]);
+  });
+  afterAll(() => db.close());
+
+  it("aggregates per prompt version exactly as VersionAggregate defines", async () => {
+    const rows = await versionAggregates(db, project, { promptName: "support" });
+    expect(rows).toEqual([
+      { ...empty, version: "(none)", requests: 1, latencyP50: 50, latencyP95: 50 },
+      {
+        version: "v1",
+        requests: 4,
+        errors: 1,
+        outcomes: 3,
+        successes: 1,
+        ratingCounts: { "2": 1, "4.2": 1 },
+        thumbs: 2,
+        thumbsUp: 1,
+        copied: 1,
+        regenerated: 1,
+        edited: 1,
+        abandoned: 1,
+        flagged: 2,
+        costed: 3,
+        costMicrosSum: 60,
+        costMicrosSumSquares: 1400,
+        latencyP50: 250,
+        latencyP95: 385,
+      },
+      { ...empty, version: "v2", requests: 1, ratingCounts: { "5": 1 } },
+    ]);
+  });
+
+  it("counts all prompts without a promptName, and nothing of another project", async () => {
+    const rows = await versionAggregates(db, project);
+    const v1 = rows.find((r) => r.version === "v1");
+    expect(v1?.requests).toBe(5);
+    expect(v1?.thumbs).toBe(3);
+    expect(v1?.errors).toBe(1);
+    expect(await versionAggregates(db, "no-such-project")).toEqual([]);
+  });
+
+  it("filters by time and tags", async () => {
+    const day = await versionAggregates(db, project, {
+      promptName: "support",
+      from: new Date(at("10T00:00:00.000")),
+      to: new Date(at("11T00:00:00.000")),
+    });
+    expect(day.find((r) => r.version === "v1")).toMatchObject({ requests: 3, costMicrosSum: 30 });
+    const tagged = await versionAggregates(db, project, { tags: ["beta", "eu"] });
+    expect(tagged).toEqual([
+      {
+        ...empty,
+        version: "v1",
+        requests: 1,
+        outcomes: 1,
+        successes: 1,
+        ratingCounts: { "2": 1 },
+        thumbs: 1,
+        thumbsUp: 1,
+        costed: 1,
+        costMicrosSum: 10,
+        costMicrosSumSquares: 100,
+        latencyP50: 100,
+        latencyP95: 100,
+      },
+    ]);
+  });
+
+  it("groups by experiment variant", async () => {
+    const rows = await versionAggregates(db, project, {
+      experimentKey: "exp1",
+      groupBy: "variant",
+    });
+    expect(rows.map((r) => [r.version, r.requests, r.errors, r.flagged])).toEqual([
+      ["a", 2, 0, 1],
+      ["b", 1, 1, 1],
+    ]);
+  });
+
+  it("splits into UTC day and hour buckets", async () => {
+    const days = await versionAggregates(db, project, { promptName: "support", bucket: "day" });
+    expect(
+      days.filter((r) => r.version === "v1").map((r) => [r.bucketStart.toISOString(), r.requests]),
+    ).toEqual([
+      ["2025-05-10T00:00:00.000Z", 3],
+      ["2025-05-11T00:00:00.000Z", 1],
+    ]);
+    const hours = await versionAggregates(db, project, { promptName: "support", bucket: "hour" });
+    expect(
+      hours
+        .filter((r) => r.version === "v1")
+        .map((r) => [r.bucketStart.toISOString(), r.requests, r.ratingCounts]),
+    ).toEqual([
+      ["2025-05-10T10:00:00.000Z", 2, { "2": 1 }],
+      ["2025-05-10T11:00:00.000Z", 1, { "4.2": 1 }],
+      ["2025-05-11T09:00:00.000Z", 1, {}],
+    ]);
+  });
+
+  it("refuses an unknown bucket with a code", async () => {
+    await expect(versionAggregates(db, project, { bucket: "week" as "day" })).rejects.toMatchObject(
+      { code: "INVALID_INPUT" },
+    );
+  });
+});
