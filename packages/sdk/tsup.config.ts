@@ -1,7 +1,15 @@
 import { defineConfig } from "tsup";
 
 export default defineConfig({
-  entry: ["src/index.ts"],
+  // The default entry, plus opt-in subpaths that keep redaction and framework glue out of it.
+  entry: [
+    "src/index.ts",
+    "src/redact.ts",
+    "src/openai.ts",
+    "src/express.ts",
+    "src/hono.ts",
+    "src/fetch-handler.ts",
+  ],
   format: ["esm", "cjs"],
   dts: true,
   sourcemap: true,

@@ -1,1 +1,22 @@
-export {};
+export {
+  type ApiKeyKind,
+  apiKeyPrefix,
+  generateApiKey,
+  hashApiKey,
+  isApiKeyOfKind,
+} from "./auth/api-keys.js";
+export { createFetchHandler } from "./http/fetch.js";
+export { createNodeHandler, type NodeHandlerOptions } from "./http/node.js";
+export type { CorsOrigins } from "./http/policy.js";
+export type { IngestResult } from "./ingest/ingest-batch.js";
+export type { EventResult } from "./ingest/validate.js";
+export { type AppRouter, appRouter, type RouterInputs, type RouterOutputs } from "./root.js";
+export { type CreatedApiKey, issueApiKey } from "./routers/projects.js";
+export {
+  createLoopkitServices,
+  DEFAULT_LIMITS,
+  type LoopkitServices,
+  type LoopkitServicesOptions,
+  type ServerLimits,
+} from "./services.js";
+export { createCallerFactory, createContext } from "./trpc.js";

@@ -1,0 +1,43 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { run, serverEntry } from "./process.js";
+
+const publicKey = `lk_pub_${"p".repeat(40)}`;
+const secretKey = `lk_sec_${"s".repeat(40)}`;
+
+describe("examples/quickstart.ts against a real server (headless start with given keys)", () => {
+  let dir: string;
+  let server: ReturnType<typeof run>;
+  let url: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), "loopkit-quickstart-"));
+    server = run("node", [serverEntry, "start"], {
+      PORT: "0",
+      LOOPKIT_DATA_DIR: dir,
+      LOOPKIT_INIT_PUBLIC_KEY: publicKey,
+      LOOPKIT_INIT_SECRET_KEY: secretKey,
+    });
+    [, url] = (await server.waitFor(/Loopkit listening on (http:\/\/[^"\s]+)/)) as [string, string];
+  });
+  afterAll(async () => {
+    server.process.kill("SIGTERM");
+    await server.exited;
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("logs, sends feedback and prints per-version metrics that include its events", async () => {
+    const quickstart = run("pnpm", ["exec", "tsx", "examples/quickstart.ts"], {
+      LOOPKIT_URL: url,
+      LOOPKIT_PUBLIC_KEY: publicKey,
+      LOOPKIT_SECRET_KEY: secretKey,
+    });
+    expect(await quickstart.exited, quickstart.output()).toBe(0);
+    const out = quickstart.output();
+    expect(out).toContain("delivered: 16 events");
+    // v1 ran twice with one success; v2 twice with two.
+    expect(out).toContain("v1: 2 requests, task success 50%");
+    expect(out).toContain("v2: 2 requests, task success 100%");
+  });
+});

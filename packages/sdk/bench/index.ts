@@ -1,0 +1,117 @@
+/**
+ * `pnpm bench` (`--smoke` for a tiny run): the cost of `log()` on the caller's path with 1 KB
+ * payloads, against `JSON.stringify` of the same event as the baseline, and events per second
+ * delivered end to end to the real server (`@loopkit/server/testing`, embedded PGlite).
+ * Prints a markdown table.
+ */
+import { newEventId } from "@loopkit/core";
+import { startTestServer } from "@loopkit/server/testing";
+import { createLoopkit } from "../src/index.js";
+
+const smoke = process.argv.includes("--smoke");
+const CALLS = smoke ? 2_000 : 200_000;
+const ROUNDS = smoke ? 1 : 5;
+const DELIVERED = smoke ? 500 : 20_000;
+
+const payload = "x".repeat(1024);
+const event = {
+  promptName: "bench",
+  promptVersion: "v1",
+  model: "gpt-4o-mini",
+  output: payload,
+  usage: { inputTokens: 120, outputTokens: 240 },
+  latencyMs: 812,
+};
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+/**
+ * ns per `log()` on the caller's path: enqueueing, id and timestamp. The event is serialized
+ * later, when its batch is built (counted in the end-to-end figure). Slices of 400 calls on a
+ * fresh client each, so `flushAt` (500) never triggers a send inside the timed loop.
+ */
+function measureLog(): number {
+  const samples: number[] = [];
+  const slice = 400;
+  for (let round = 0; round < ROUNDS + 1; round++) {
+    let elapsed = 0n;
+    for (let done = 0; done < CALLS; done += slice) {
+      const loopkit = createLoopkit({
+        baseUrl: "http://127.0.0.1:9",
+        apiKey: "lk_pub_bench",
+        flushAt: 500,
+        flushIntervalMs: 3_600_000,
+        flushOnExit: false,
+        fetch: () => Promise.reject(new Error("the benchmark never sends")),
+      });
+      const start = process.hrtime.bigint();
+      for (let i = 0; i < slice; i++) loopkit.log(event);
+      elapsed += process.hrtime.bigint() - start;
+    }
+    if (round > 0) samples.push(Number(elapsed) / CALLS); // round 0 warms up the JIT
+  }
+  return median(samples);
+}
+
+/** ns per `JSON.stringify` of the same event as the client would build it. */
+function measureStringify(): number {
+  const samples: number[] = [];
+  let sink = 0;
+  for (let round = 0; round < ROUNDS + 1; round++) {
+    const start = process.hrtime.bigint();
+    for (let i = 0; i < CALLS; i++) {
+      sink += JSON.stringify({
+        ...event,
+        type: "log",
+        id: "0190a5d2-0000-7000-8000-000000000001",
+        timestamp: "2026-01-01T00:00:00.000Z",
+      }).length;
+    }
+    const elapsed = process.hrtime.bigint() - start;
+    if (round > 0) samples.push(Number(elapsed) / CALLS);
+  }
+  if (sink === 0) throw new Error("unreachable");
+  return median(samples);
+}
+
+/** Events per second from the first `log()` to `shutdown()` resolving, all stored. */
+async function measureDelivery(): Promise<{ perSecond: number; stored: number }> {
+  const server = await startTestServer("pglite");
+  try {
+    const loopkit = createLoopkit({
+      baseUrl: server.url,
+      apiKey: server.a.publicKey,
+      flushAt: 200,
+      maxQueueSize: DELIVERED,
+    });
+    const start = process.hrtime.bigint();
+    for (let i = 0; i < DELIVERED; i++) {
+      loopkit.log({ ...event, id: newEventId() });
+      if (i % 1000 === 999) await new Promise((resolve) => setImmediate(resolve));
+    }
+    await loopkit.shutdown();
+    const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+    const [row] = await server.db.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM requests WHERE project_id = $1",
+      [server.a.id],
+    );
+    if (row!.n !== DELIVERED) throw new Error(`stored ${row!.n} of ${DELIVERED} events`);
+    return { perSecond: DELIVERED / seconds, stored: row!.n };
+  } finally {
+    await server.close();
+  }
+}
+
+const logNs = measureLog();
+const stringifyNs = measureStringify();
+const delivery = await measureDelivery();
+console.log(`\n@loopkit/sdk bench${smoke ? " (smoke)" : ""} — Node ${process.version}\n`);
+console.log("| measure | value |");
+console.log("|---|---:|");
+console.log(`| log() with a 1 KB payload (${CALLS.toLocaleString("en")} calls, median of ${ROUNDS}) | ${logNs.toFixed(0)} ns |`);
+console.log(`| JSON.stringify of the same event (baseline) | ${stringifyNs.toFixed(0)} ns |`);
+console.log(`| log() / JSON.stringify | ${(logNs / stringifyNs).toFixed(2)}× |`);
+console.log(`| delivered end to end to the server on PGlite (${delivery.stored.toLocaleString("en")} events, flushAt 200) | ${Math.round(delivery.perSecond).toLocaleString("en")} events/s |`);

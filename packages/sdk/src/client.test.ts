@@ -1,0 +1,206 @@
+/**
+ * Unit tests of what the client puts on the wire (sampling, redaction hook, serialization
+ * failures, page-hide flushing, listeners), over `recordingFetch`; delivery to the real server
+ * is tested in `test/`.
+ */
+import { shouldSample } from "@loopkit/core";
+import { afterEach, describe, expect, it } from "vitest";
+import { recordingFetch } from "../test/recording-fetch.js";
+import { createLoopkit, type DeliveryError, type OutgoingEvent } from "./index.js";
+
+const base = { baseUrl: "http://loopkit.test", apiKey: "lk_pub_test" };
+
+describe("sampleRate", () => {
+  it("keeps or skips whole conversations, as core's shouldSample decides, and never feedback", async () => {
+    const { fetch, sent } = recordingFetch();
+    const loopkit = createLoopkit({ ...base, fetch, sampleRate: 0.3 });
+    const conversations = Array.from({ length: 200 }, (_, i) => `conversation-${i}`);
+    for (const conversationId of conversations) {
+      for (let turn = 0; turn < 3; turn++) {
+        const id = loopkit.log({ conversationId, turnIndex: turn, output: "hi" });
+        loopkit.thumbs(id, true);
+      }
+    }
+    await loopkit.shutdown();
+    const logged = sent.flatMap((s) => s.events).filter((e) => e.type === "log");
+    const kept = conversations.filter((c) => shouldSample(c, 0.3));
+    expect(new Set(logged.map((e) => e.conversationId))).toEqual(new Set(kept));
+    expect(logged).toHaveLength(kept.length * 3);
+    // Roughly 30% of 200 (the hash is uniform; 40–80 is about ±3 standard deviations).
+    expect(kept.length).toBeGreaterThan(40);
+    expect(kept.length).toBeLessThan(80);
+    expect(sent.flatMap((s) => s.events).filter((e) => e.type === "feedback")).toHaveLength(600);
+    expect(loopkit.stats().sampledOut).toBe((200 - kept.length) * 3);
+  });
+
+  it("rejects a rate outside 0–1 at creation with INVALID_CONFIG", () => {
+    expect(() => createLoopkit({ ...base, sampleRate: 1.5 })).toThrowError(
+      expect.objectContaining({ code: "INVALID_CONFIG" }),
+    );
+  });
+});
+
+describe("redact option", () => {
+  it("runs on every event before it is sent, not on the caller's path", async () => {
+    const { fetch, sent } = recordingFetch();
+    let calls = 0;
+    const loopkit = createLoopkit({
+      ...base,
+      fetch,
+      redact: (event) => {
+        calls++;
+        return { ...event, output: String(event.output ?? "").replaceAll("secret", "[X]") };
+      },
+    });
+    loopkit.log({ output: "my secret" });
+    expect(calls).toBe(0);
+    await loopkit.flush();
+    expect(calls).toBe(1);
+    expect(sent[0]!.events[0]!.output).toBe("my [X]");
+    await loopkit.shutdown();
+  });
+
+  it("reports an event that cannot be serialized and delivers the others", async () => {
+    const { fetch, sent } = recordingFetch();
+    const errors: DeliveryError[] = [];
+    const loopkit = createLoopkit({ ...base, fetch, onError: (e) => errors.push(e) });
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    loopkit.log({ output: "before" });
+    const bad = loopkit.log({ metadata: cyclic as never });
+    loopkit.log({ output: "after" });
+    await loopkit.shutdown();
+    expect(sent.flatMap((s) => s.events.map((e) => e.output))).toEqual(["before", "after"]);
+    expect(errors).toEqual([expect.objectContaining({ code: "INVALID_EVENT", eventIds: [bad] })]);
+    expect(loopkit.stats()).toMatchObject({ delivered: 2, failed: 1 });
+  });
+});
+
+describe("batching", () => {
+  it("never puts more than the server's 500 events in one batch, whatever flushAt says", async () => {
+    const { fetch, sent } = recordingFetch();
+    const loopkit = createLoopkit({ ...base, fetch, flushAt: 5000, maxQueueSize: 5000 });
+    for (let i = 0; i < 1200; i++) loopkit.log({ output: `#${i}` });
+    await loopkit.shutdown();
+    expect(sent.map((s) => s.events.length)).toEqual([500, 500, 200]);
+    expect(sent.flatMap((s) => s.events.map((e) => e.output))).toEqual(
+      Array.from({ length: 1200 }, (_, i) => `#${i}`),
+    );
+  });
+
+  it("counts maxBatchBytes in UTF-8 bytes", async () => {
+    const { fetch, sent } = recordingFetch();
+    const loopkit = createLoopkit({ ...base, fetch, maxBatchBytes: 4000, flushAt: 100 });
+    // 500 characters of "é" are 1000 bytes in UTF-8.
+    for (let i = 0; i < 12; i++) loopkit.log({ output: "é".repeat(500) });
+    await loopkit.shutdown();
+    for (const s of sent) expect(s.bytes).toBeLessThanOrEqual(4000);
+    expect(sent.reduce((n, s) => n + s.events.length, 0)).toBe(12);
+  });
+});
+
+describe("page lifecycle (browser globals on an EventTarget)", () => {
+  const g = globalThis as Record<string, unknown>;
+  let restore: (() => void) | undefined;
+  afterEach(() => restore?.());
+
+  function fakePage(options: { fetch?: boolean } = {}) {
+    const window = new EventTarget();
+    const document = Object.assign(new EventTarget(), { visibilityState: "visible" });
+    const beacons: Array<{ url: string; body: Blob }> = [];
+    const saved = {
+      addEventListener: g.addEventListener,
+      removeEventListener: g.removeEventListener,
+      document: g.document,
+      fetch: g.fetch,
+      navigator: Object.getOwnPropertyDescriptor(globalThis, "navigator"),
+    };
+    g.addEventListener = window.addEventListener.bind(window);
+    g.removeEventListener = window.removeEventListener.bind(window);
+    g.document = document;
+    Object.defineProperty(globalThis, "navigator", {
+      configurable: true,
+      value: {
+        sendBeacon: (url: string, body: Blob) => {
+          beacons.push({ url, body });
+          return true;
+        },
+      },
+    });
+    if (options.fetch === false) g.fetch = undefined;
+    restore = () => {
+      g.addEventListener = saved.addEventListener;
+      g.removeEventListener = saved.removeEventListener;
+      g.document = saved.document;
+      g.fetch = saved.fetch;
+      if (saved.navigator) Object.defineProperty(globalThis, "navigator", saved.navigator);
+    };
+    const hide = () => {
+      document.visibilityState = "hidden";
+      document.dispatchEvent(new Event("visibilitychange"));
+    };
+    return { window, document, beacons, hide };
+  }
+
+  it("sends everything on visibilitychange to hidden in keepalive requests of at most 64 KiB", async () => {
+    const page = fakePage();
+    const { fetch, sent } = recordingFetch();
+    const loopkit = createLoopkit({ ...base, fetch, flushAt: 1000, flushIntervalMs: 60_000 });
+    for (let i = 0; i < 100; i++) loopkit.log({ output: "x".repeat(2000) });
+    page.hide();
+    // The requests start synchronously inside the event handler, before the page is frozen.
+    expect(sent.length).toBeGreaterThanOrEqual(4);
+    for (const s of sent) {
+      expect(s.init.keepalive).toBe(true);
+      expect(s.bytes).toBeLessThanOrEqual(64 * 1024);
+    }
+    expect(sent.reduce((n, s) => n + s.events.length, 0)).toBe(100);
+    await loopkit.shutdown();
+    // Settled by the keepalive answers: nothing is sent again.
+    expect(sent.reduce((n, s) => n + s.events.length, 0)).toBe(100);
+    expect(loopkit.stats()).toMatchObject({ delivered: 100, duplicates: 0 });
+  });
+
+  it("sends on pagehide too, and stops listening after shutdown", async () => {
+    const page = fakePage();
+    const { fetch, sent } = recordingFetch();
+    const loopkit = createLoopkit({ ...base, fetch, flushIntervalMs: 60_000 });
+    loopkit.log({ output: "a" });
+    page.window.dispatchEvent(new Event("pagehide"));
+    expect(sent).toHaveLength(1);
+    await loopkit.shutdown();
+    const after = createLoopkit({ ...base, fetch, flushOnExit: false });
+    after.log({ output: "b" });
+    page.window.dispatchEvent(new Event("pagehide"));
+    page.hide();
+    expect(sent).toHaveLength(1);
+    await after.shutdown();
+  });
+
+  it("uses navigator.sendBeacon when there is no fetch, with the key in the query", async () => {
+    const page = fakePage({ fetch: false });
+    const loopkit = createLoopkit({ ...base, flushIntervalMs: 60_000 });
+    loopkit.log({ output: "bye" });
+    page.hide();
+    expect(page.beacons).toHaveLength(1);
+    expect(page.beacons[0]!.url).toBe("http://loopkit.test/trpc/ingest.batch?key=lk_pub_test");
+    expect(page.beacons[0]!.body.type).toBe("text/plain");
+    const body = JSON.parse(await page.beacons[0]!.body.text()) as { events: OutgoingEvent[] };
+    expect(body.events.map((e) => e.output)).toEqual(["bye"]);
+    await loopkit.shutdown();
+    expect(loopkit.stats().delivered).toBe(1);
+  });
+});
+
+describe("Node lifecycle listeners", () => {
+  it("adds beforeExit (and signal listeners when asked) and removes them all on shutdown", async () => {
+    const count = () =>
+      ["beforeExit", "SIGTERM", "SIGINT"].map((event) => process.listenerCount(event));
+    const before = count();
+    const { fetch } = recordingFetch();
+    const loopkit = createLoopkit({ ...base, fetch, handleSignals: true });
+    expect(count()).toEqual(before.map((n) => n + 1));
+    await loopkit.shutdown();
+    expect(count()).toEqual(before);
+  });
+});

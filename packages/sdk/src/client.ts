@@ -1,0 +1,423 @@
+import {
+  type ExposureEventInput,
+  type FeedbackEventInput,
+  LIMITS,
+  type LogEventInput,
+  newEventId,
+  shouldSample,
+} from "@loopkit/core";
+import type { EventResult } from "@loopkit/server";
+import { retryDelayMs } from "./backoff.js";
+import { type FeedbackHelpers, feedbackHelpers } from "./feedback.js";
+import { attachLifecycle } from "./lifecycle.js";
+import { BoundedQueue } from "./queue.js";
+import { runShadow, type ShadowOptions } from "./shadow.js";
+import { type FetchLike, sendBatch, sendBeacon } from "./transport.js";
+
+/** Keepalive request bodies are capped at 64 KiB by the Fetch standard; keep a margin. */
+const KEEPALIVE_BYTES = 60 * 1024;
+
+/** An event as it leaves the client: what `redact` receives and returns. */
+export type OutgoingEvent = Record<string, unknown>;
+
+type Omitted = "type" | "id" | "timestamp";
+/** What `log()` takes: a log event without `type`; `id` and `timestamp` are made when absent. */
+export type LogInput = Omit<LogEventInput, Omitted> & { id?: string; timestamp?: string };
+/** What `feedback()` takes. */
+export type FeedbackInput = Omit<FeedbackEventInput, Omitted> & { id?: string; timestamp?: string };
+/** What `exposure()` takes. */
+export type ExposureInput = Omit<ExposureEventInput, Omitted> & { id?: string; timestamp?: string };
+
+/** Why an event was not delivered. */
+export interface DeliveryError {
+  /** `INVALID_EVENT` (rejected by the server, never retried), `GAVE_UP` after the last retry, or the server's code. */
+  code: string;
+  message: string;
+  eventIds: string[];
+  /** For rejected events: the field paths and reasons. */
+  details?: EventResult[];
+}
+
+/** Options of {@link createLoopkit}. */
+export interface LoopkitOptions {
+  /** The server's address, e.g. `http://127.0.0.1:3000`. */
+  baseUrl: string;
+  /** A public key (browsers) or a secret key (servers). */
+  apiKey: string;
+  /** Send when this many events wait (default 50). */
+  flushAt?: number;
+  /** Send waiting events at least this often (default 1000 ms). */
+  flushIntervalMs?: number;
+  /** Events kept while the server is away; past it the oldest are dropped (default 10,000). */
+  maxQueueSize?: number;
+  /** Bytes of one request body (default 1 MB). */
+  maxBatchBytes?: number;
+  /** Attempts per batch before its events are given up (default 8). */
+  maxAttempts?: number;
+  /** The fetch to use (default: the global one). */
+  fetch?: FetchLike;
+  /** Called for events that will not be delivered. */
+  onError?: (error: DeliveryError) => void;
+  /** Called when the queue is full and the oldest event is dropped. */
+  onDrop?: (eventId: string) => void;
+  /**
+   * The share of conversations to log, 0–1 (default 1). Decided by `conversationId` (or the
+   * event id when there is none) with core's deterministic `shouldSample`, so a conversation is
+   * kept or skipped whole. Feedback and exposures are never sampled out.
+   */
+  sampleRate?: number;
+  /**
+   * Redacts each event before it leaves the client, e.g. `redact` from `@loopkit/sdk/redact`.
+   * Runs when a batch is built, off the caller's path. Opt-in by import to keep the default
+   * bundle small; the server redacts by project policy either way.
+   */
+  redact?: (event: OutgoingEvent) => OutgoingEvent;
+  /**
+   * Flush when the page is hidden or unloaded (keepalive fetch, or `sendBeacon` without fetch)
+   * and on Node's `beforeExit` (default true).
+   */
+  flushOnExit?: boolean;
+  /** Node: also flush on SIGTERM and SIGINT, then end the process as the signal would have (default false). */
+  handleSignals?: boolean;
+  /** How long a signal waits for the final flush (default 5000 ms). */
+  exitTimeoutMs?: number;
+}
+
+/** Counters of what the client did. */
+export interface LoopkitStats {
+  queued: number;
+  delivered: number;
+  duplicates: number;
+  rejected: number;
+  dropped: number;
+  failed: number;
+  retries: number;
+  /** Log events skipped by `sampleRate`. */
+  sampledOut: number;
+}
+
+interface Queued {
+  id: string;
+  event: OutgoingEvent;
+  /** The event redacted and serialized, made once when it is first batched. */
+  json?: string;
+  /** UTF-8 bytes of `json`. */
+  bytes?: number;
+  /** Settled (delivered, rejected or failed) by any path; skipped from then on. */
+  done?: boolean;
+}
+
+/** UTF-8 length of a string, without encoding it. */
+function utf8Bytes(text: string): number {
+  let bytes = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c > 0x7ff) bytes += c >= 0xd800 && c <= 0xdbff ? 1 : 2;
+    else if (c > 0x7f) bytes++;
+  }
+  return bytes;
+}
+
+/**
+ * The Loopkit client: `log`, `feedback`, `exposure` and the feedback helpers enqueue and return
+ * the event id at once.
+ */
+export interface Loopkit extends FeedbackHelpers {
+  log(event: LogInput): string;
+  feedback(event: FeedbackInput): string;
+  exposure(event: ExposureInput): string;
+  /**
+   * Runs `candidate` beside `primary` and resolves with the primary's result as soon as it is
+   * there; the candidate's output (or error) is logged as a log event with `shadowOf` = the
+   * primary's request id. See {@link ShadowOptions}.
+   */
+  shadow<T, C>(
+    primary: (requestId: string) => Promise<T>,
+    candidate: () => Promise<C>,
+    options: ShadowOptions<C>,
+  ): Promise<T>;
+  /** Sends everything waiting; resolves when it is delivered or finally failed. */
+  flush(): Promise<void>;
+  /** Stops the timer and flushes; the client takes no more events after it. */
+  shutdown(): Promise<void>;
+  stats(): LoopkitStats;
+}
+
+/**
+ * Creates a client. Nothing awaits the network on the caller's path: events go to a bounded
+ * in-memory queue and are sent in batches by count, bytes and interval, one batch in flight at
+ * a time so order is kept. Accepted and duplicate events are done; rejected ones go to
+ * `onError` and are not retried; network errors, 5xx and 429 are retried with backoff.
+ */
+export function createLoopkit(options: LoopkitOptions): Loopkit {
+  const baseUrl = options.baseUrl.replace(/\/+$/, "");
+  const flushAt = Math.min(options.flushAt ?? 50, LIMITS.maxBatchEvents);
+  const maxBatchBytes = options.maxBatchBytes ?? 1024 * 1024;
+  const maxAttempts = options.maxAttempts ?? 8;
+  const sampleRate = options.sampleRate ?? 1;
+  shouldSample("", sampleRate); // throws INVALID_CONFIG for a rate outside 0–1, at creation
+  const hasFetch = options.fetch !== undefined || typeof fetch === "function";
+  const fetchFn: FetchLike = options.fetch ?? ((input, init) => fetch(input, init));
+  const queue = new BoundedQueue<Queued>(options.maxQueueSize ?? 10_000);
+  const counters: LoopkitStats = {
+    queued: 0,
+    delivered: 0,
+    duplicates: 0,
+    rejected: 0,
+    dropped: 0,
+    failed: 0,
+    retries: 0,
+    sampledOut: 0,
+  };
+  let sending: Promise<void> | null = null;
+  let closed = false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  /** Keepalive requests started when the page was hidden, not yet answered. */
+  let hiding: Promise<unknown> | null = null;
+
+  function enqueue(type: string, input: { id?: string; timestamp?: string }): string {
+    const id = input.id ?? newEventId();
+    if (closed) {
+      options.onError?.({ code: "CLOSED", message: "the client was shut down", eventIds: [id] });
+      return id;
+    }
+    const event = { ...input, type, id, timestamp: input.timestamp ?? new Date().toISOString() };
+    const dropped = queue.push({ id, event });
+    counters.queued++;
+    if (dropped) {
+      counters.dropped++;
+      options.onDrop?.(dropped.id);
+    }
+    if (queue.size >= flushAt) void flush();
+    else schedule();
+    return id;
+  }
+
+  function log(input: LogInput): string {
+    if (sampleRate < 1) {
+      const id = input.id ?? newEventId();
+      if (!shouldSample(input.conversationId ?? id, sampleRate)) {
+        counters.sampledOut++;
+        return id;
+      }
+      return enqueue("log", { ...input, id });
+    }
+    return enqueue("log", input);
+  }
+
+  function schedule(): void {
+    if (timer !== undefined || closed) return;
+    timer = setTimeout(() => {
+      timer = undefined;
+      void flush();
+    }, options.flushIntervalMs ?? 1000);
+    (timer as { unref?: () => void }).unref?.();
+  }
+
+  /** Redacts and serializes an event once; an event that cannot be is reported and settled. */
+  function serialize(item: Queued): boolean {
+    if (item.json !== undefined) return true;
+    try {
+      item.json = JSON.stringify(options.redact ? options.redact(item.event) : item.event);
+      item.bytes = utf8Bytes(item.json);
+      return true;
+    } catch (error) {
+      item.done = true;
+      counters.failed++;
+      options.onError?.({
+        code: "INVALID_EVENT",
+        message: `event ${item.id} could not be redacted or serialized (${String(error)}); pass JSON-like data without cycles or BigInt`,
+        eventIds: [item.id],
+      });
+      return false;
+    }
+  }
+
+  /**
+   * The next events to send from the head of the queue, within `maxCount` events and `maxBytes`
+   * of body, and `span`: how many queue items they cover (settled ones are skipped).
+   */
+  function nextBatch(maxCount: number, maxBytes: number): { items: Queued[]; span: number } {
+    const items: Queued[] = [];
+    let bytes = 13; // {"events":[]}
+    let span = 0;
+    for (let i = 0; i < queue.size; i++) {
+      const item = queue.at(i)!;
+      if (item.done || !serialize(item)) {
+        span++;
+        continue;
+      }
+      if (items.length >= maxCount) break;
+      if (items.length > 0 && bytes + item.bytes! + 1 > maxBytes) break;
+      items.push(item);
+      bytes += item.bytes! + 1;
+      span++;
+    }
+    return { items, span };
+  }
+
+  function settle(batch: Queued[], results: EventResult[]): void {
+    const rejected: EventResult[] = [];
+    for (const result of results) {
+      const item = batch[result.index];
+      if (!item || item.done) continue;
+      item.done = true;
+      if (result.status === "accepted") counters.delivered++;
+      else if (result.status === "duplicate") counters.duplicates++;
+      else rejected.push(result);
+    }
+    counters.rejected += rejected.length;
+    if (rejected.length > 0) {
+      options.onError?.({
+        code: "INVALID_EVENT",
+        message: rejected
+          .map(
+            (r) =>
+              `event ${r.id ?? r.index}: ${"errors" in r ? r.errors.map((e) => `${e.path}: ${e.message}`).join("; ") : ""}`,
+          )
+          .join(" | "),
+        eventIds: rejected.map((r) => batch[r.index]!.id),
+        details: rejected,
+      });
+    }
+  }
+
+  function giveUp(batch: Queued[], code: string, message: string): void {
+    const open = batch.filter((item) => !item.done);
+    for (const item of open) item.done = true;
+    counters.failed += open.length;
+    if (open.length > 0) options.onError?.({ code, message, eventIds: open.map((b) => b.id) });
+  }
+
+  async function sendAll(): Promise<void> {
+    let attempt = 0;
+    let limit = flushAt;
+    while (queue.size > 0) {
+      // Let the page-hide requests settle first, so their events are not sent twice.
+      if (hiding) await hiding;
+      const { items, span } = nextBatch(limit, maxBatchBytes);
+      if (items.length === 0) {
+        queue.drop(span);
+        continue;
+      }
+      const outcome = await sendBatch(
+        fetchFn,
+        baseUrl,
+        options.apiKey,
+        items.map((b) => b.json!),
+      );
+      if (outcome.type === "delivered") {
+        settle(items, outcome.results);
+        queue.drop(span);
+        attempt = 0;
+        limit = flushAt;
+      } else if (outcome.type === "too_large" && items.length > 1) {
+        limit = Math.ceil(items.length / 2);
+      } else if (outcome.type === "retry" && attempt + 1 < maxAttempts) {
+        attempt++;
+        counters.retries++;
+        await new Promise((resolve) =>
+          setTimeout(resolve, retryDelayMs(attempt, outcome.retryAfterMs)),
+        );
+      } else {
+        const reason =
+          outcome.type === "too_large"
+            ? "one event is larger than the server accepts"
+            : outcome.reason;
+        giveUp(items, outcome.type === "failed" ? outcome.code : "GAVE_UP", reason);
+        queue.drop(span);
+        attempt = 0;
+      }
+    }
+  }
+
+  function flush(): Promise<void> {
+    if (timer !== undefined) {
+      clearTimeout(timer);
+      timer = undefined;
+    }
+    if (!sending) {
+      sending = sendAll().finally(() => {
+        sending = null;
+      });
+    }
+    // A flush that starts while a send is running must also cover events queued since.
+    return sending.then(() => (queue.size > 0 ? flush() : undefined));
+  }
+
+  /**
+   * The page is going away: start sending everything unsettled now, in keepalive requests of
+   * at most 64 KiB each (or beacons without fetch), without waiting for the batch in flight
+   * (its events may be sent twice; the server stores them once and answers `duplicate`).
+   * Events whose request fails stay queued for the next flush, should the page live on.
+   */
+  function sendOnHide(): void {
+    let chunk: Queued[] = [];
+    let bytes = 13;
+    const requests: Promise<unknown>[] = hiding ? [hiding] : [];
+    const send = (items: Queued[]) => {
+      const bodies = items.map((item) => item.json!);
+      if (!hasFetch) {
+        if (sendBeacon(baseUrl, options.apiKey, bodies)) {
+          for (const item of items) item.done = true;
+          counters.delivered += items.length;
+        }
+        return;
+      }
+      requests.push(
+        sendBatch(fetchFn, baseUrl, options.apiKey, bodies, true).then((outcome) => {
+          if (outcome.type === "delivered") settle(items, outcome.results);
+        }),
+      );
+    };
+    for (let i = 0; i < queue.size; i++) {
+      const item = queue.at(i)!;
+      if (item.done || !serialize(item)) continue;
+      if (
+        chunk.length > 0 &&
+        (chunk.length >= LIMITS.maxBatchEvents || bytes + item.bytes! + 1 > KEEPALIVE_BYTES)
+      ) {
+        send(chunk);
+        chunk = [];
+        bytes = 13;
+      }
+      chunk.push(item);
+      bytes += item.bytes! + 1;
+    }
+    if (chunk.length > 0) send(chunk);
+    if (requests.length > 0) {
+      const all: Promise<unknown> = Promise.allSettled(requests).finally(() => {
+        if (hiding === all) hiding = null;
+      });
+      hiding = all;
+    }
+  }
+
+  const detachLifecycle =
+    options.flushOnExit === false
+      ? () => {}
+      : attachLifecycle(
+          { onHide: sendOnHide, onExit: () => (queue.size > 0 ? flush() : Promise.resolve()) },
+          {
+            handleSignals: options.handleSignals ?? false,
+            exitTimeoutMs: options.exitTimeoutMs ?? 5000,
+          },
+        );
+
+  const feedback = (event: FeedbackInput) => enqueue("feedback", event);
+  return {
+    ...feedbackHelpers(feedback),
+    log,
+    feedback,
+    exposure: (event) => enqueue("exposure", event),
+    shadow: (primary, candidate, shadowOptions) =>
+      runShadow(log, primary, candidate, shadowOptions),
+    flush,
+    async shutdown() {
+      closed = true;
+      detachLifecycle();
+      await flush();
+    },
+    stats: () => ({ ...counters }),
+  };
+}

@@ -1,0 +1,30 @@
+/**
+ * An in-process `fetch` that answers as `ingest.batch` does (tRPC's `{ result: { data } }`, one
+ * `accepted` result per event) and records every request, for unit tests of what the client
+ * puts on the wire. Delivery to the real server is tested in `test/`.
+ */
+import type { OutgoingEvent } from "../src/client.js";
+import type { FetchLike } from "../src/transport.js";
+
+/** One recorded request. */
+export interface Sent {
+  url: string;
+  init: RequestInit;
+  events: OutgoingEvent[];
+  bytes: number;
+}
+
+/** A fetch that accepts every event, and the requests it saw. */
+export function recordingFetch(): { fetch: FetchLike; sent: Sent[] } {
+  const sent: Sent[] = [];
+  const fetchFn: FetchLike = async (url, init) => {
+    const body = String(init.body);
+    const { events } = JSON.parse(body) as { events: OutgoingEvent[] };
+    sent.push({ url, init, events, bytes: new TextEncoder().encode(body).length });
+    const results = events.map((event, index) => ({ index, id: event.id, status: "accepted" }));
+    return new Response(JSON.stringify({ result: { data: { results } } }), {
+      headers: { "content-type": "application/json" },
+    });
+  };
+  return { fetch: fetchFn, sent };
+}

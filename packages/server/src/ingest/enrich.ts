@@ -1,0 +1,109 @@
+import type { IngestEvent } from "@loopkit/core";
+import {
+  type ExposureEvent,
+  type FeedbackEvent,
+  hashUserId,
+  type LogEvent,
+  redactDeep,
+} from "@loopkit/core";
+import { computeCost, countTokens } from "@loopkit/core/usage";
+import type {
+  StoredEvent,
+  StoredExposureEvent,
+  StoredFeedbackEvent,
+  StoredLogEvent,
+} from "@loopkit/db";
+
+/** What enrichment needs to know about the project. */
+export interface EnrichmentPolicy {
+  /** Redact PII and secrets from texts and metadata (the project's policy; on by default). */
+  redactPii: boolean;
+  /** The project's key for hashing user and unit ids. */
+  userIdKey: string;
+}
+
+/**
+ * Turns a validated event into what is stored: PII and secrets redacted by the project's
+ * policy (even when the client already redacted), user and unit ids replaced by keyed hashes,
+ * and tokens and cost computed where the client did not send them.
+ */
+export async function enrichEvent(
+  event: IngestEvent,
+  policy: EnrichmentPolicy,
+): Promise<StoredEvent> {
+  switch (event.type) {
+    case "log":
+      return enrichLog(event, policy);
+    case "feedback":
+      return enrichFeedback(event, policy);
+    case "exposure":
+      return enrichExposure(event, policy);
+  }
+}
+
+async function enrichLog(event: LogEvent, policy: EnrichmentPolicy): Promise<StoredLogEvent> {
+  const { userId, ...rest } = event;
+  const redacted = policy.redactPii
+    ? redactFields(rest, ["input", "output", "errorMessage", "metadata"])
+    : rest;
+  const tokens = countTokens({
+    model: event.model ?? "",
+    input: event.input,
+    output: event.output,
+  });
+  const usage = {
+    inputTokens: event.usage?.inputTokens ?? tokens.inputTokens,
+    outputTokens: event.usage?.outputTokens ?? tokens.outputTokens,
+    ...(event.usage?.cachedInputTokens !== undefined
+      ? { cachedInputTokens: event.usage.cachedInputTokens }
+      : {}),
+  };
+  const providerReported =
+    event.usage?.inputTokens !== undefined && event.usage?.outputTokens !== undefined;
+  const costMicros =
+    event.costUsd !== undefined
+      ? Math.round(event.costUsd * 1_000_000)
+      : event.model
+        ? (computeCost({ model: event.model, provider: event.provider, usage })?.costMicros ?? null)
+        : null;
+  return {
+    ...redacted,
+    usage,
+    userHash: userId ? await hashUserId(userId, policy.userIdKey) : null,
+    costMicros,
+    tokensEstimated: !providerReported && tokens.estimated,
+  };
+}
+
+async function enrichFeedback(
+  event: FeedbackEvent,
+  policy: EnrichmentPolicy,
+): Promise<StoredFeedbackEvent> {
+  const { userId, ...rest } = event;
+  const redacted = policy.redactPii ? redactFields(rest, ["comment", "value", "metadata"]) : rest;
+  return { ...redacted, userHash: userId ? await hashUserId(userId, policy.userIdKey) : null };
+}
+
+async function enrichExposure(
+  event: ExposureEvent,
+  policy: EnrichmentPolicy,
+): Promise<StoredExposureEvent> {
+  const { unitId, ...rest } = event;
+  return { ...rest, unitHash: await hashUserId(unitId, policy.userIdKey) };
+}
+
+function redactFields<T extends object>(event: T, fields: Array<keyof T>): T {
+  const copy = { ...event };
+  for (const field of fields) {
+    const value = copy[field];
+    if (
+      value === undefined ||
+      value === null ||
+      typeof value === "number" ||
+      typeof value === "boolean"
+    )
+      continue;
+    copy[field] = redactDeep(value).value as T[keyof T];
+  }
+  return copy;
+}

@@ -1,0 +1,50 @@
+import type { Database } from "@loopkit/db";
+import { IngestGate } from "./ingest/gate.js";
+
+/** Limits the server enforces on every request. */
+export interface ServerLimits {
+  /** `ingest.batch` calls being processed at once before new ones get 429. */
+  maxInFlightBatches: number;
+  /** Bytes of a request body; larger bodies are refused before they are parsed. */
+  maxBodyBytes: number;
+}
+
+/** The limits used when the host sets none. */
+export const DEFAULT_LIMITS: ServerLimits = {
+  maxInFlightBatches: 64,
+  maxBodyBytes: 5 * 1024 * 1024,
+};
+
+/** What the router needs from the process that hosts it. */
+export interface LoopkitServices {
+  db: Database;
+  /** The server secret: user ids and pseudonyms are keyed by HMACs derived from it per project. */
+  secret: string;
+  /** Token for the admin procedures (project management); admin procedures are off without it. */
+  adminToken?: string;
+  limits: ServerLimits;
+  ingestGate: IngestGate;
+}
+
+/** Options of {@link createLoopkitServices}. */
+export interface LoopkitServicesOptions {
+  db: Database;
+  secret: string;
+  adminToken?: string;
+  limits?: Partial<ServerLimits>;
+}
+
+/** Builds the services a router needs, with defaults for the limits left out. */
+export function createLoopkitServices(options: LoopkitServicesOptions): LoopkitServices {
+  const limits = { ...DEFAULT_LIMITS, ...options.limits };
+  if (options.secret.length < 16) {
+    throw new Error("the server secret must be at least 16 characters long");
+  }
+  return {
+    db: options.db,
+    secret: options.secret,
+    ...(options.adminToken ? { adminToken: options.adminToken } : {}),
+    limits,
+    ingestGate: new IngestGate(limits.maxInFlightBatches),
+  };
+}

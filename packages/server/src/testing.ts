@@ -1,0 +1,102 @@
+/**
+ * Test support (`@loopkit/server/testing`): a real Loopkit HTTP server on a random port over a
+ * fresh test database, with two projects, for the tests of this and other packages.
+ */
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { createProject, type Database } from "@loopkit/db";
+import { openTestDatabase, type TestDriver } from "@loopkit/db/testing";
+import { createNodeHandler } from "./http/node.js";
+import { issueApiKey } from "./routers/projects.js";
+import { createLoopkitServices, type ServerLimits } from "./services.js";
+
+/** A project with its two keys. */
+export interface TestProject {
+  id: string;
+  publicKey: string;
+  secretKey: string;
+}
+
+/** An answer as tests read it (the JSON body loosely typed). */
+// biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary answer shapes
+export type TestResponse = { status: number; body: any; headers: Headers };
+
+/** A real HTTP server on a random port over a fresh database of one driver. */
+export interface TestServer {
+  url: string;
+  db: Database;
+  adminToken: string;
+  a: TestProject;
+  b: TestProject;
+  /** POSTs JSON to a procedure (mutation) with a bearer token. */
+  mutate(path: string, body: unknown, token?: string): Promise<TestResponse>;
+  /** GETs a procedure (query) with a bearer token. */
+  query(path: string, input: unknown, token?: string): Promise<TestResponse>;
+  close(): Promise<void>;
+}
+
+export const ADMIN_TOKEN = "admin-token-for-tests-0123456789abcdef";
+
+async function makeProject(db: Database, name: string): Promise<TestProject> {
+  const project = await createProject(db, { name });
+  const pub = await issueApiKey(db, project.id, "public");
+  const sec = await issueApiKey(db, project.id, "secret");
+  return { id: project.id, publicKey: pub.key, secretKey: sec.key };
+}
+
+/** Starts a server with two projects (A and B) for isolation tests. */
+export async function startTestServer(
+  driver: TestDriver,
+  limits: Partial<ServerLimits> = {},
+): Promise<TestServer> {
+  const db = await openTestDatabase(driver);
+  const services = createLoopkitServices({
+    db,
+    secret: "test-secret-0123456789abcdef0123456789",
+    adminToken: ADMIN_TOKEN,
+    limits,
+  });
+  const handler = createNodeHandler(services, { corsOrigins: ["https://app.example"] });
+  const server = createServer((req, res) => {
+    if (!handler(req, res)) {
+      res.statusCode = 404;
+      res.end();
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const a = await makeProject(db, "A");
+  const b = await makeProject(db, "B");
+  const send = async (method: string, path: string, input: unknown, token?: string) => {
+    const query =
+      method === "GET" && input !== undefined
+        ? `?input=${encodeURIComponent(JSON.stringify(input))}`
+        : "";
+    const response = await fetch(`${url}/trpc/${path}${query}`, {
+      method,
+      headers: {
+        "content-type": "application/json",
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+      },
+      ...(method === "POST" ? { body: JSON.stringify(input) } : {}),
+    });
+    return {
+      status: response.status,
+      body: await response.json().catch(() => null),
+      headers: response.headers,
+    };
+  };
+  return {
+    url,
+    db,
+    adminToken: ADMIN_TOKEN,
+    a,
+    b,
+    mutate: (path, body, token) => send("POST", path, body, token),
+    query: (path, input, token) => send("GET", path, input, token),
+    async close() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await db.close();
+    },
+  };
+}

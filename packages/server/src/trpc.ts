@@ -1,0 +1,105 @@
+/**
+ * tRPC set-up, top to bottom: the context (who calls, with which services), the tRPC instance
+ * with an error shape that carries Loopkit's stable codes, and the procedure tiers:
+ * `publicProcedure` (anyone), `projectProcedure` (a public or secret key of a project),
+ * `secretProcedure` (a secret key) and `adminProcedure` (the admin token).
+ */
+import { LoopkitError, type LoopkitErrorCode } from "@loopkit/core";
+import { initTRPC, TRPCError } from "@trpc/server";
+import { bearerToken, type Caller, resolveCaller } from "./auth/resolve.js";
+import type { LoopkitServices } from "./services.js";
+
+/** Per-request context. */
+export interface Context {
+  services: LoopkitServices;
+  caller: Caller;
+}
+
+/** Builds the context of one request from its `Authorization` header. */
+export async function createContext(
+  services: LoopkitServices,
+  authorization: string | null | undefined,
+): Promise<Context> {
+  const caller = await resolveCaller(services.db, bearerToken(authorization), services.adminToken);
+  return { services, caller };
+}
+
+const TRPC_CODE: Record<LoopkitErrorCode, TRPCError["code"]> = {
+  UNAUTHORIZED: "UNAUTHORIZED",
+  FORBIDDEN: "FORBIDDEN",
+  NOT_FOUND: "NOT_FOUND",
+  INVALID_INPUT: "BAD_REQUEST",
+  INVALID_EVENT: "BAD_REQUEST",
+  BATCH_TOO_LARGE: "PAYLOAD_TOO_LARGE",
+  PAYLOAD_TOO_LARGE: "PAYLOAD_TOO_LARGE",
+  OVERLOADED: "TOO_MANY_REQUESTS",
+  DATABASE_UNAVAILABLE: "SERVICE_UNAVAILABLE",
+  CONFLICT: "CONFLICT",
+  INVALID_CONFIG: "BAD_REQUEST",
+  INTERNAL: "INTERNAL_SERVER_ERROR",
+};
+
+/** Converts a Loopkit error into the tRPC error that carries the same code and message. */
+export function toTRPCError(error: LoopkitError): TRPCError {
+  return new TRPCError({ code: TRPC_CODE[error.code], message: error.message, cause: error });
+}
+
+const t = initTRPC.context<Context>().create({
+  errorFormatter({ shape, error }) {
+    const cause = error.cause;
+    const loopkitCode =
+      cause instanceof LoopkitError
+        ? cause.code
+        : error.code === "BAD_REQUEST"
+          ? "INVALID_INPUT"
+          : error.code;
+    return {
+      ...shape,
+      // Internal failures never leak their message (it may hold SQL or data).
+      message: error.code === "INTERNAL_SERVER_ERROR" ? "internal error" : shape.message,
+      data: { ...shape.data, stack: undefined, loopkitCode },
+    };
+  },
+});
+
+/** Builds a router from procedures. */
+export const createTRPCRouter = t.router;
+/** Makes in-process callers of a router (scripts and tests that skip HTTP). */
+export const createCallerFactory = t.createCallerFactory;
+
+const unauthorized = () =>
+  new TRPCError({
+    code: "UNAUTHORIZED",
+    message: "send a valid API key as 'Authorization: Bearer <key>'",
+  });
+
+/** Anyone may call. */
+export const publicProcedure = t.procedure;
+
+/** Any key of a project (public or secret); the project comes from the key, never from input. */
+export const projectProcedure = t.procedure.use(({ ctx, next }) => {
+  if (ctx.caller.type !== "key") throw unauthorized();
+  return next({ ctx: { ...ctx, projectId: ctx.caller.projectId, keyKind: ctx.caller.kind } });
+});
+
+/** A secret key: everything in its project. */
+export const secretProcedure = projectProcedure.use(({ ctx, next }) => {
+  if (ctx.keyKind !== "secret") {
+    throw new TRPCError({
+      code: "FORBIDDEN",
+      message: "this procedure needs the project's secret key; public keys may only send events",
+    });
+  }
+  return next();
+});
+
+/** The admin token from the server's environment (project management). */
+export const adminProcedure = t.procedure.use(({ ctx, next }) => {
+  if (ctx.caller.type !== "admin") {
+    throw new TRPCError({
+      code: "UNAUTHORIZED",
+      message: "send the admin token (LOOPKIT_ADMIN_TOKEN) as 'Authorization: Bearer <token>'",
+    });
+  }
+  return next();
+});
