@@ -1,3 +1,4 @@
+// biome-ignore-all assist/source/organizeImports: the evaluation queries' re-export stays last, by the package's convention.
 export {
   type ApiKeyRecord,
   findApiKeyByHash,
@@ -7,9 +8,14 @@ export {
   touchApiKey,
 } from "./api-keys.js";
 export { createDatabase, type Database, type DatabaseOptions, type Queryable } from "./database.js";
-export * from "./evaluations/index.js";
 export { countEvents, exposureCounts } from "./event-counts.js";
 export { type InsertOutcome, insertEvents } from "./insert-events.js";
+export {
+  type ListRequestsOptions,
+  listRequests,
+  MAX_PAGE_SIZE,
+  type RequestPage,
+} from "./list-requests.js";
 export {
   type MigrationOptions,
   maintainPartitions,
@@ -23,6 +29,8 @@ export {
   type Project,
   updateProjectSettings,
 } from "./projects.js";
+export type { FeedbackRecord, RequestRecord } from "./request-rows.js";
+export { MAX_SAMPLE_SIZE, type SampleOptions, sampleRequests } from "./sample-requests.js";
 export type {
   StoredEvent,
   StoredExposureEvent,
@@ -35,3 +43,6 @@ export {
   NO_VERSION,
   versionAggregates,
 } from "./version-aggregates.js";
+
+// The evaluation queries (owned by the evaluator engineer).
+export * from "./evaluations/index.js";
