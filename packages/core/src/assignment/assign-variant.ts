@@ -1,5 +1,6 @@
 import { LoopkitError } from "../errors.js";
 import {
+  type BucketRange,
   chooseVariation,
   getBucketRange,
   hash,
@@ -41,11 +42,31 @@ function weightsOf(experiment: AssignableExperiment): readonly number[] | undefi
   return own.every((w): w is number => typeof w === "number") ? own : undefined;
 }
 
+const rangeCache = new WeakMap<AssignableExperiment, readonly BucketRange[]>();
+
+/**
+ * Bucket ranges of an experiment, computed once per experiment object (assignment runs per
+ * request; the experiment config is read once): treat experiment objects as immutable.
+ */
+function rangesOf(experiment: AssignableExperiment): readonly BucketRange[] {
+  let ranges = rangeCache.get(experiment);
+  if (ranges === undefined) {
+    ranges = getBucketRange(
+      experiment.variants.length,
+      experiment.coverage ?? 1,
+      weightsOf(experiment),
+    );
+    rangeCache.set(experiment, ranges);
+  }
+  return ranges;
+}
+
 /**
  * Assigns a unit (usually a user id) to an experiment arm, deterministically and with no network
  * call: the same inputs give the same arm here, in the browser and in any GrowthBook SDK
  * (hash version 2: `fnv(String(fnv(seed + unitId))) % 10000 / 10000`, then GrowthBook's bucket
- * ranges). Units outside `coverage` or the namespace are not in the experiment.
+ * ranges). Units outside `coverage` or the namespace are not in the experiment. The bucket
+ * ranges are cached per experiment object: pass a new object after changing weights or coverage.
  *
  * @param experiment - The experiment: key, optional seed, variants, weights, coverage, namespace.
  * @param unitId - The id being assigned; the same id always gets the same arm.
@@ -63,7 +84,7 @@ export function assignVariant(experiment: AssignableExperiment, unitId: string):
   if (experiment.namespace && !inNamespace(unitId, experiment.namespace)) return NOT_IN_EXPERIMENT;
   const n = hash(experiment.seed ?? experiment.key, unitId, experiment.hashVersion ?? 2);
   if (n === null) return NOT_IN_EXPERIMENT;
-  const ranges = getBucketRange(variants.length, experiment.coverage ?? 1, weightsOf(experiment));
+  const ranges = rangesOf(experiment);
   const index = chooseVariation(n, ranges);
   if (index < 0) return NOT_IN_EXPERIMENT;
   const spec = variants[index]!;

@@ -13,10 +13,11 @@ export type BucketRange = readonly [start: number, end: number];
  * @returns An unsigned 32-bit integer.
  */
 export function fnv1a32(text: string): number {
-  let hash = 0x811c9dc5;
+  let hash = 0x811c9dc5 | 0;
   for (let i = 0; i < text.length; i++) {
-    hash ^= text.charCodeAt(i);
-    hash += (hash << 1) + (hash << 4) + (hash << 7) + (hash << 8) + (hash << 24);
+    // GrowthBook writes the multiplication by the FNV prime 16777619 (2^24 + 2^8 + 0x93) as
+    // shifts and adds; Math.imul is the same product mod 2^32, in integer arithmetic.
+    hash = Math.imul(hash ^ text.charCodeAt(i), 16777619);
   }
   return hash >>> 0;
 }

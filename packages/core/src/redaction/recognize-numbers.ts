@@ -12,6 +12,22 @@ const MAX_WINDOW_GROUPS = 8;
 const SSN_CONTEXT = /ssn|social security|ss#/;
 const VERSION_CONTEXT = /(?:\b(?:version|ver\.?|v|section|chapter|clause|step|rule)|§)\s*$/i;
 
+/**
+ * A quick look before cutting a run into groups: every candidate has at least 9 digits, except
+ * an IPv4 address (4–12 digits with dots), so "2024-03-05" or "1.18.0" stop here. The shortest
+ * candidate is "1.1.1.1" (7 characters).
+ */
+function worthScanning(run: string): boolean {
+  let digits = 0;
+  let dots = 0;
+  for (let i = 0; i < run.length; i++) {
+    const c = run.charCodeAt(i);
+    if (c >= 48 && c <= 57) digits++;
+    else if (c === 46) dots++;
+  }
+  return digits >= 9 || (dots >= 3 && digits >= 4);
+}
+
 /** Glued to a word on the left: `abc123`, `a1-2345` (part of an identifier, not a number). */
 function gluedBefore(text: string, start: number): boolean {
   if (start === 0) return false;
@@ -43,7 +59,7 @@ export const numberRecognizer: Recognizer = {
     for (let m = NUMERIC_RUN.exec(text); m !== null; m = NUMERIC_RUN.exec(text)) {
       const run = m[0];
       const runStart = m.index;
-      if (run.length < 7) continue; // shortest candidate: 1.1.1.1
+      if (run.length < 7 || !worthScanning(run)) continue;
       scanRun(text, run, runStart, emit);
     }
   },

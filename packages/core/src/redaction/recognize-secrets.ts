@@ -1,34 +1,103 @@
 import { type BuiltinKind, type Emit, isWordChar, type Recognizer } from "./kinds.js";
 
+interface TokenPattern {
+  readonly kind: BuiltinKind;
+  /** How many characters before the anchor the token starts. */
+  readonly offset: number;
+  /** Sticky; tried where the token would start. */
+  readonly pattern: RegExp;
+  readonly check?: (s: string) => boolean;
+}
+
 /**
- * API keys and tokens by their documented prefixes. Every pattern starts with a literal, has no
- * nested quantifiers and bounded repetitions, so each one matches in linear time.
+ * API keys and tokens by their documented prefixes. Each prefix is found through a short,
+ * rare anchor with `indexOf` (far faster than a regex scan over prose), then a sticky pattern is
+ * tried where the token would start; the patterns have no nested quantifiers and bounded
+ * repetitions, so the scan is linear.
  */
-const TOKEN_PATTERNS: readonly {
-  kind: BuiltinKind;
-  pattern: RegExp;
-  check?: (s: string) => boolean;
-}[] = [
-  // Anthropic: sk-ant-api03-…, sk-ant-admin01-…
-  { kind: "ANTHROPIC_KEY", pattern: /sk-ant-[a-z]{3,6}\d{2}-[A-Za-z0-9_-]{20,400}/g },
-  // OpenAI: sk-…(48), sk-proj-…, sk-svcacct-…, sk-admin-…; must mix letters and digits.
-  {
-    kind: "OPENAI_KEY",
-    pattern: /sk-(?!ant-)(?:proj-|svcacct-|admin-|None-)?[A-Za-z0-9_-]{20,400}/g,
-    check: (s) => /\d/.test(s) && /[A-Za-z]{2}/.test(s.slice(3)),
-  },
-  // AWS access key ids (long-term AKIA, temporary ASIA): 20 upper-case characters.
-  { kind: "AWS_ACCESS_KEY", pattern: /(?:AKIA|ASIA)[A-Z2-7]{16}(?![A-Za-z0-9])/g },
-  // GitHub: classic tokens gh[pousr]_ + 36 base62, fine-grained github_pat_ + 82.
-  { kind: "GITHUB_TOKEN", pattern: /gh[pousr]_[A-Za-z0-9]{36,251}(?![A-Za-z0-9])/g },
-  { kind: "GITHUB_TOKEN", pattern: /github_pat_[A-Za-z0-9_]{22,244}(?![A-Za-z0-9_])/g },
-  // Slack: xoxb-/xoxp-/xoxa-/xoxr-/xoxs-/xoxe- tokens, app-level xapp- tokens, webhook URLs.
-  { kind: "SLACK_TOKEN", pattern: /xox[abeprs]-(?:\d+-)?[A-Za-z0-9-]{10,250}/g },
-  { kind: "SLACK_TOKEN", pattern: /xapp-\d-[A-Za-z0-9-]{10,250}/g },
-  { kind: "SLACK_TOKEN", pattern: /hooks\.slack\.com\/services\/[A-Za-z0-9/]{20,120}/g },
-  // Stripe: secret, restricted and publishable keys, live and test.
-  { kind: "STRIPE_KEY", pattern: /(?:sk|rk|pk)_(?:live|test)_[A-Za-z0-9]{10,247}(?![A-Za-z0-9])/g },
-];
+const TOKEN_ANCHORS: ReadonlyMap<string, readonly TokenPattern[]> = new Map<string, TokenPattern[]>(
+  [
+    [
+      "k-",
+      [
+        // Anthropic: sk-ant-api03-…, sk-ant-admin01-…
+        {
+          kind: "ANTHROPIC_KEY",
+          offset: 1,
+          pattern: /sk-ant-[a-z]{3,6}\d{2}-[A-Za-z0-9_-]{20,400}/y,
+        },
+        // OpenAI: sk-…(48), sk-proj-…, sk-svcacct-…, sk-admin-…; must mix letters and digits.
+        {
+          kind: "OPENAI_KEY",
+          offset: 1,
+          pattern: /sk-(?!ant-)(?:proj-|svcacct-|admin-|None-)?[A-Za-z0-9_-]{20,400}/y,
+          check: (s) => /\d/.test(s) && /[A-Za-z]{2}/.test(s.slice(3)),
+        },
+      ],
+    ],
+    [
+      "_",
+      [
+        // GitHub: classic tokens gh[pousr]_ + 36 base62, fine-grained github_pat_ + 82.
+        {
+          kind: "GITHUB_TOKEN",
+          offset: 3,
+          pattern: /gh[pousr]_[A-Za-z0-9]{36,251}(?![A-Za-z0-9])/y,
+        },
+        {
+          kind: "GITHUB_TOKEN",
+          offset: 6,
+          pattern: /github_pat_[A-Za-z0-9_]{22,244}(?![A-Za-z0-9_])/y,
+        },
+        // Stripe: secret, restricted and publishable keys, live and test.
+        {
+          kind: "STRIPE_KEY",
+          offset: 2,
+          pattern: /[srp]k_(?:live|test)_[A-Za-z0-9]{10,247}(?![A-Za-z0-9])/y,
+        },
+      ],
+    ],
+    // AWS access key ids (long-term AKIA, temporary ASIA): 20 upper-case characters.
+    ["AKIA", [{ kind: "AWS_ACCESS_KEY", offset: 0, pattern: /AKIA[A-Z2-7]{16}(?![A-Za-z0-9])/y }]],
+    ["ASIA", [{ kind: "AWS_ACCESS_KEY", offset: 0, pattern: /ASIA[A-Z2-7]{16}(?![A-Za-z0-9])/y }]],
+    // Slack: xoxb-/xoxp-/xoxa-/xoxr-/xoxs-/xoxe- tokens, app-level xapp- tokens, webhook URLs.
+    [
+      "xox",
+      [{ kind: "SLACK_TOKEN", offset: 0, pattern: /xox[abeprs]-(?:\d+-)?[A-Za-z0-9-]{10,250}/y }],
+    ],
+    ["xapp-", [{ kind: "SLACK_TOKEN", offset: 0, pattern: /xapp-\d-[A-Za-z0-9-]{10,250}/y }]],
+    [
+      ".slack.com/services/",
+      [
+        {
+          kind: "SLACK_TOKEN",
+          offset: 5,
+          pattern: /hooks\.slack\.com\/services\/[A-Za-z0-9/]{20,120}/y,
+        },
+      ],
+    ],
+  ],
+);
+
+function scanTokens(text: string, emit: Emit): void {
+  for (const [anchor, patterns] of TOKEN_ANCHORS) {
+    let covered = 0; // end of the last token found from this anchor
+    for (let at = text.indexOf(anchor); at !== -1; at = text.indexOf(anchor, at + 1)) {
+      if (at < covered) continue;
+      for (const { kind, offset, pattern, check } of patterns) {
+        const start = at - offset;
+        if (start < 0 || !boundaryBefore(text, start)) continue;
+        pattern.lastIndex = start;
+        const m = pattern.exec(text);
+        if (m !== null && (!check || check(m[0]))) {
+          emit(kind, start, start + m[0].length);
+          covered = start + m[0].length;
+          break;
+        }
+      }
+    }
+  }
+}
 
 function isBase64UrlChar(c: number): boolean {
   return (
@@ -55,7 +124,12 @@ function base64UrlRunEnd(text: string, from: number): number {
  */
 function scanJwts(text: string, emit: Emit): void {
   let from = 0;
-  for (let s = text.indexOf("eyJ", from); s !== -1; s = text.indexOf("eyJ", from)) {
+  for (let y = text.indexOf("yJ", from + 1); y !== -1; y = text.indexOf("yJ", from + 1)) {
+    const s = y - 1;
+    if (text.charCodeAt(s) !== 101 /* e */) {
+      from = y;
+      continue;
+    }
     const headerEnd = base64UrlRunEnd(text, s + 3);
     from = headerEnd;
     if (text.charCodeAt(headerEnd) !== 46 || !text.startsWith("eyJ", headerEnd + 1)) continue;
@@ -83,12 +157,12 @@ function jwtHeaderValid(header: string): boolean {
   }
 }
 
-const PEM_BEGIN = /-----BEGIN (?:[A-Z0-9]+ ){0,3}PRIVATE KEY(?: BLOCK)?-----/g;
+const PEM_BEGIN = /-----BEGIN (?:[A-Z0-9]+ ){0,3}PRIVATE KEY(?: BLOCK)?-----/y;
 const PEM_END = /-----END (?:[A-Z0-9]+ ){0,3}PRIVATE KEY(?: BLOCK)?-----/y;
 const PEM_BODY = /(?:\s*[A-Za-z0-9+/=]{16,})*/y;
 
 /** `scheme://user:password@` — the user and password are reported, the host is kept. */
-const URL_CREDENTIALS = /:\/\/([^\s/?#@:]{1,256}):([^\s/?#@]{1,256})@/g;
+const URL_CREDENTIALS = /:\/\/([^\s/?#@:]{1,256}):([^\s/?#@]{1,256})@/y;
 
 function boundaryBefore(text: string, start: number): boolean {
   if (start === 0) return true;
@@ -110,19 +184,16 @@ export const secretRecognizer: Recognizer = {
     "URL_CREDENTIALS",
   ],
   scan(text: string, emit: Emit): void {
-    for (const { kind, pattern, check } of TOKEN_PATTERNS) {
-      pattern.lastIndex = 0;
-      for (let m = pattern.exec(text); m !== null; m = pattern.exec(text)) {
-        if (boundaryBefore(text, m.index) && (!check || check(m[0]))) {
-          emit(kind, m.index, m.index + m[0].length);
-        }
-      }
-    }
+    scanTokens(text, emit);
     scanJwts(text, emit);
     scanPrivateKeys(text, emit);
-    URL_CREDENTIALS.lastIndex = 0;
-    for (let m = URL_CREDENTIALS.exec(text); m !== null; m = URL_CREDENTIALS.exec(text)) {
-      emit("URL_CREDENTIALS", m.index + 3, m.index + m[0].length - 1);
+    for (let at = text.indexOf("://"); at !== -1; at = text.indexOf("://", at + 1)) {
+      URL_CREDENTIALS.lastIndex = at;
+      const m = URL_CREDENTIALS.exec(text);
+      if (m !== null) {
+        emit("URL_CREDENTIALS", at + 3, at + m[0].length - 1);
+        at += m[0].length - 1;
+      }
     }
   },
 };
@@ -132,10 +203,14 @@ export const secretRecognizer: Recognizer = {
  * runs to the end of its base64 body. One forward search per block keeps this linear.
  */
 function scanPrivateKeys(text: string, emit: Emit): void {
-  PEM_BEGIN.lastIndex = 0;
   let noEndAfter = Number.POSITIVE_INFINITY;
-  for (let m = PEM_BEGIN.exec(text); m !== null; m = PEM_BEGIN.exec(text)) {
-    const bodyStart = m.index + m[0].length;
+  for (let b = text.indexOf("BEGIN "); b !== -1; b = text.indexOf("BEGIN ", b + 1)) {
+    const at = b - 5;
+    if (at < 0) continue;
+    PEM_BEGIN.lastIndex = at;
+    const m = PEM_BEGIN.exec(text);
+    if (m === null) continue;
+    const bodyStart = at + m[0].length;
     let end = -1;
     if (bodyStart < noEndAfter) {
       for (
@@ -157,7 +232,7 @@ function scanPrivateKeys(text: string, emit: Emit): void {
       end = PEM_BODY.lastIndex;
       while (end > bodyStart && /\s/.test(text[end - 1]!)) end--;
     }
-    emit("PRIVATE_KEY", m.index, end);
-    PEM_BEGIN.lastIndex = Math.max(end, m.index + 1);
+    emit("PRIVATE_KEY", at, end);
+    b = Math.max(b, end - 1);
   }
 }

@@ -3,7 +3,7 @@ import {
   applyFindings,
   findSensitive,
   type PreparedRedaction,
-  prepareRedaction,
+  preparedFor,
   type RedactionFinding,
   type RedactOptions,
 } from "./redact.js";
@@ -34,7 +34,7 @@ export interface RedactDeepResult<T> {
  * // [{ role: "user", content: "I'm [EMAIL]" }]
  */
 export function redactDeep<T>(value: T, options?: RedactOptions): RedactDeepResult<T> {
-  const prepared = prepareRedaction(options);
+  const prepared = preparedFor(options);
   const findings: DeepRedactionFinding[] = [];
   const result = walk(value, [], prepared, findings, new Set());
   return { value: result as T, findings };

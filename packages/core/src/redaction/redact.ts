@@ -133,6 +133,27 @@ export function prepareRedaction(options: RedactOptions = {}): PreparedRedaction
   };
 }
 
+let defaults: PreparedRedaction | undefined;
+const preparedCache = new WeakMap<RedactOptions, PreparedRedaction>();
+
+/**
+ * Prepared options, reused across calls: the defaults once, an options object as long as it
+ * lives (a caller passing the same options object per message pays for validation once). The
+ * options are read once per object, so mutate a copy rather than the object itself.
+ */
+export function preparedFor(options: RedactOptions | undefined): PreparedRedaction {
+  if (options === undefined) {
+    defaults ??= prepareRedaction();
+    return defaults;
+  }
+  let prepared = preparedCache.get(options);
+  if (prepared === undefined) {
+    prepared = prepareRedaction(options);
+    preparedCache.set(options, prepared);
+  }
+  return prepared;
+}
+
 /**
  * Finds what to redact: runs every enabled recognizer and custom pattern once over the text,
  * drops allowed values, and resolves overlaps (higher priority, then longer, wins).
@@ -216,7 +237,7 @@ export function applyFindings(
  * redact("mail jane@example.com").text // "mail [EMAIL]"
  */
 export function redact(text: string, options?: RedactOptions): RedactResult {
-  const prepared = prepareRedaction(options);
+  const prepared = preparedFor(options);
   const findings = findSensitive(text, prepared);
   return { text: applyFindings(text, findings, prepared.replace), findings };
 }
