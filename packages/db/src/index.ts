@@ -10,6 +10,7 @@ export {
 export { createDatabase, type Database, type DatabaseOptions, type Queryable } from "./database.js";
 export { countEvents, exposureCounts } from "./event-counts.js";
 export { type InsertOutcome, insertEvents } from "./insert-events.js";
+export { applyRetention, type RetentionOptions, type RetentionResult } from "./retention.js";
 export {
   type ListRequestsOptions,
   listRequests,

@@ -1,0 +1,155 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  applyRetention,
+  countEvents,
+  createProject,
+  type Database,
+  insertEvents,
+  maintainPartitions,
+  updateProjectSettings,
+} from "./index.js";
+import { exposureEvent, feedbackEvent, logEvent } from "./test-events.js";
+import { openTestDatabase, testDrivers } from "./testing.js";
+
+// Expected values follow from the dates below, with "now" fixed at 2024-06-15T00:00Z:
+// project A keeps 30 days (cutoff 2024-05-16), B keeps 200 days (cutoff 2023-11-28), C keeps
+// everything. Partitions are monthly (UTC), so e.g. requests_p2024_01 ends on 2024-02-01.
+
+const NOW = new Date("2024-06-15T00:00:00.000Z");
+
+async function partitions(db: Database, table: string): Promise<string[]> {
+  const rows = await db.query<{ name: string }>(
+    `SELECT c.relname AS name FROM pg_inherits i
+     JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_class p ON p.oid = i.inhparent
+     WHERE p.relname = $1 ORDER BY 1`,
+    [table],
+  );
+  return rows.map((r) => r.name);
+}
+
+describe.each(await testDrivers())("retention on %s", (driver) => {
+  let db: Database;
+  beforeAll(async () => {
+    db = await openTestDatabase(driver);
+  });
+  afterAll(() => db.close());
+
+  it("moves events from DEFAULT into a partition created for their month", async () => {
+    const p = await createProject(db, { name: "backfill" });
+    const old = logEvent({ timestamp: "2023-08-09T10:00:00.000Z" });
+    await insertEvents(db, p.id, [old]);
+    const [before] = await db.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM requests_default WHERE id = $1",
+      [old.id],
+    );
+    expect(before!.n).toBe(1);
+    const { created } = await maintainPartitions(db, { now: new Date("2023-08-01T00:00:00Z") });
+    expect(created).toBeGreaterThanOrEqual(2);
+    expect(await partitions(db, "requests")).toContain("requests_p2023_08");
+    const [after] = await db.query<{ n: number }>(
+      "SELECT (SELECT count(*) FROM requests_default WHERE id = $1)::int AS n",
+      [old.id],
+    );
+    expect(after!.n).toBe(0);
+    const [moved] = await db.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM requests_p2023_08 WHERE id = $1",
+      [old.id],
+    );
+    expect(moved!.n).toBe(1);
+    // The partition is as good as the parent: a retry of the moved event is still a duplicate.
+    expect(await insertEvents(db, p.id, [old])).toEqual(["duplicate"]);
+    expect((await maintainPartitions(db, { now: new Date("2023-08-01T00:00:00Z") })).created).toBe(
+      0,
+    );
+  });
+
+  it("drops partitions no project needs and deletes the rest in batches", async () => {
+    await maintainPartitions(db, { now: new Date("2023-10-01T00:00:00Z"), monthsAhead: 9 });
+    const a = (await createProject(db, { name: "A" })).id;
+    const b = (await createProject(db, { name: "B" })).id;
+    const c = (await createProject(db, { name: "C" })).id;
+    await updateProjectSettings(db, a, { retentionDays: 30 });
+    await updateProjectSettings(db, b, { retentionDays: 200 });
+
+    const aOld = logEvent({ timestamp: "2024-01-10T00:00:00.000Z" }); // in a droppable partition
+    const aMarch = Array.from({ length: 5 }, (_, i) =>
+      logEvent({ timestamp: `2024-03-0${i + 1}T00:00:00.000Z` }),
+    );
+    const aRecent = logEvent({ timestamp: "2024-06-01T00:00:00.000Z" });
+    const aMay = logEvent({ timestamp: "2024-05-10T00:00:00.000Z" }); // expired, partition kept
+    await insertEvents(db, a, [
+      aOld,
+      ...aMarch,
+      aRecent,
+      aMay,
+      feedbackEvent(aMay.id, {
+        name: "thumbs",
+        kind: "explicit",
+        value: true,
+        timestamp: "2024-05-11T00:00:00.000Z",
+      }),
+      feedbackEvent(aRecent.id, {
+        name: "thumbs",
+        kind: "explicit",
+        value: true,
+        timestamp: "2024-06-02T00:00:00.000Z",
+      }),
+      exposureEvent("e", "a", "u1", { timestamp: "2024-04-01T00:00:00.000Z" }),
+      exposureEvent("e", "a", "u2", { timestamp: "2024-06-10T00:00:00.000Z" }),
+    ]);
+    await insertEvents(db, b, [
+      logEvent({ timestamp: "2023-10-05T00:00:00.000Z" }), // expired: its partition goes
+      logEvent({ timestamp: "2024-01-20T00:00:00.000Z" }), // kept: inside 200 days
+    ]);
+    await insertEvents(db, c, [logEvent({ timestamp: "2024-03-20T00:00:00.000Z" })]);
+
+    const result = await applyRetention(db, { now: NOW, batchSize: 2 });
+    // requests_p2023_08 holds the backfill project's row (kept forever), so it stays;
+    // requests_p2023_10 held only B's expired row; 2023-09, 2023-11, 2023-12, 2024-02 and
+    // 2024-04 (it ends 2024-05-01, before A's cutoff) are empty: no project needs them.
+    // requests_p2024_01 keeps B's row, 2024-03 C's row; 2024-05 ends after A's cutoff.
+    // Every feedback partition up to 2024-04 is empty.
+    expect(result.droppedPartitions).toEqual([
+      "feedback_p2023_08",
+      "feedback_p2023_09",
+      "feedback_p2023_10",
+      "feedback_p2023_11",
+      "feedback_p2023_12",
+      "feedback_p2024_01",
+      "feedback_p2024_02",
+      "feedback_p2024_03",
+      "feedback_p2024_04",
+      "requests_p2023_09",
+      "requests_p2023_10",
+      "requests_p2023_11",
+      "requests_p2023_12",
+      "requests_p2024_02",
+      "requests_p2024_04",
+      // Emptied by the batch deletes (A's May request and its feedback), then dropped too.
+      "feedback_p2024_05",
+      "requests_p2024_05",
+    ]);
+    // A's January row sits in a partition kept for B, its five March rows in one kept for C,
+    // its May row after A's cutoff-partition boundary: 7 rows deleted in batches of 2.
+    expect(result.deleted).toEqual({ requests: 7, feedback: 1, exposures: 1 });
+    expect(await countEvents(db, a)).toEqual({ requests: 1, feedback: 1, exposures: 1 });
+    expect(await countEvents(db, b)).toEqual({ requests: 1, feedback: 0, exposures: 0 });
+    expect(await countEvents(db, c)).toEqual({ requests: 1, feedback: 0, exposures: 0 });
+
+    // Nothing left to do on a second run.
+    expect(await applyRetention(db, { now: NOW })).toEqual({
+      droppedPartitions: [],
+      deleted: { requests: 0, feedback: 0, exposures: 0 },
+    });
+    // An event of a dropped month is still accepted: it lands in DEFAULT.
+    expect(
+      await insertEvents(db, c, [logEvent({ timestamp: "2023-10-06T00:00:00.000Z" })]),
+    ).toEqual(["accepted"]);
+  });
+
+  it("refuses a bad batch size with a code", async () => {
+    await expect(applyRetention(db, { batchSize: 0 })).rejects.toMatchObject({
+      code: "INVALID_INPUT",
+    });
+  });
+});

@@ -1,0 +1,159 @@
+/**
+ * Retention, in two stages:
+ *   1. drop    — whole monthly partitions of requests and feedback that every project with rows
+ *                in them no longer needs (a metadata operation, however many rows)
+ *   2. delete  — the remaining expired rows of each project with a retention, in bounded
+ *                batches of short transactions, so locks are held briefly
+ *   3. drop    — again, for partitions the deletes emptied
+ */
+import { LoopkitError } from "@loopkit/core";
+import type { Database, Queryable } from "./database.js";
+
+/** Options of {@link applyRetention}. */
+export interface RetentionOptions {
+  /** The time retention is measured from (default: now). */
+  now?: Date;
+  /** Rows deleted per statement (default 5000). */
+  batchSize?: number;
+}
+
+/** What {@link applyRetention} removed. */
+export interface RetentionResult {
+  /** Partitions dropped whole, by name. */
+  droppedPartitions: string[];
+  /** Rows deleted one batch at a time, by table. */
+  deleted: { requests: number; feedback: number; exposures: number };
+}
+
+const PARTITION_NAME = /^(requests|feedback)_p(\d{4})_(\d{2})$/;
+
+/** Quotes a partition name read from the catalog (checked against its pattern first). */
+function partitionIdentifier(name: string): string {
+  if (!PARTITION_NAME.test(name)) throw new Error(`unexpected partition name ${name}`);
+  return `"${name}"`;
+}
+
+async function monthlyPartitions(db: Queryable): Promise<Array<{ name: string; end: Date }>> {
+  const rows = await db.query<{ name: string }>(
+    `SELECT c.relname AS name
+     FROM pg_inherits i
+     JOIN pg_class c ON c.oid = i.inhrelid
+     JOIN pg_class p ON p.oid = i.inhparent
+     WHERE p.relname IN ('requests', 'feedback') AND p.relnamespace = c.relnamespace
+       AND p.relnamespace = to_regnamespace(current_schema())::oid
+     ORDER BY c.relname`,
+    [],
+  );
+  const partitions: Array<{ name: string; end: Date }> = [];
+  for (const { name } of rows) {
+    const match = PARTITION_NAME.exec(name);
+    if (!match) continue;
+    partitions.push({ name, end: new Date(Date.UTC(Number(match[2]), Number(match[3]), 1)) });
+  }
+  return partitions;
+}
+
+/**
+ * Whether some project still needs rows of the partition ending at `end`: a project keeping
+ * events forever, or whose retention reaches past `end`, that has rows in it.
+ */
+async function partitionNeeded(
+  db: Queryable,
+  name: string,
+  end: Date,
+  now: Date,
+): Promise<boolean> {
+  const [row] = await db.query<{ needed: boolean }>(
+    `SELECT EXISTS (
+       SELECT 1 FROM projects p
+       WHERE NOT (p.retention_days IS NOT NULL
+                  AND $1::timestamptz <= $2::timestamptz - make_interval(days => p.retention_days))
+         AND EXISTS (SELECT 1 FROM ${partitionIdentifier(name)} t WHERE t.project_id = p.id)
+     ) AS needed`,
+    [end, now],
+  );
+  return row?.needed ?? true;
+}
+
+/** Drops every monthly partition that ended before `now` and no project needs, noting its name. */
+async function dropUnneededPartitions(db: Database, now: Date, dropped: string[]): Promise<void> {
+  for (const partition of await monthlyPartitions(db)) {
+    if (partition.end > now) continue;
+    // Locked before the check, so no event can land in it between the check and the drop.
+    const gone = await db.transaction(async (tx) => {
+      await tx.query(
+        `LOCK TABLE ${partitionIdentifier(partition.name)} IN ACCESS EXCLUSIVE MODE`,
+        [],
+      );
+      if (await partitionNeeded(tx, partition.name, partition.end, now)) return false;
+      await tx.query(`DROP TABLE ${partitionIdentifier(partition.name)}`, []);
+      return true;
+    });
+    if (gone) dropped.push(partition.name);
+  }
+}
+
+const DELETE_BATCH: Record<keyof RetentionResult["deleted"], string> = Object.fromEntries(
+  (["requests", "feedback", "exposures"] as const).map((table) => [
+    table,
+    `WITH doomed AS (
+       SELECT ts, id FROM ${table} WHERE project_id = $1 AND ts < $2 LIMIT $3
+     ), gone AS (
+       DELETE FROM ${table} t USING doomed d
+       WHERE t.project_id = $1 AND t.ts = d.ts AND t.id = d.id
+       RETURNING 1
+     )
+     SELECT count(*)::int AS n FROM gone`,
+  ]),
+) as Record<keyof RetentionResult["deleted"], string>;
+
+/**
+ * Applies each project's `retentionDays` (projects without one keep everything): drops whole
+ * monthly partitions that no project needs any more, then deletes the remaining expired
+ * requests, feedback and exposures in batches of `batchSize` rows, each its own short
+ * statement. Safe to run while events are ingested.
+ *
+ * @throws {LoopkitError} `INVALID_INPUT` for a batch size below 1.
+ */
+export async function applyRetention(
+  db: Database,
+  options: RetentionOptions = {},
+): Promise<RetentionResult> {
+  const now = options.now ?? new Date();
+  const batchSize = options.batchSize ?? 5000;
+  if (!Number.isInteger(batchSize) || batchSize < 1) {
+    throw new LoopkitError(
+      "INVALID_INPUT",
+      `applyRetention: batchSize must be a whole number above 0 (got ${batchSize}).`,
+    );
+  }
+  const result: RetentionResult = {
+    droppedPartitions: [],
+    deleted: { requests: 0, feedback: 0, exposures: 0 },
+  };
+
+  await dropUnneededPartitions(db, now, result.droppedPartitions);
+
+  const projects = await db.query<{ id: string; cutoff: Date }>(
+    `SELECT id, $1::timestamptz - make_interval(days => retention_days) AS cutoff
+     FROM projects WHERE retention_days IS NOT NULL ORDER BY id`,
+    [now],
+  );
+  for (const project of projects) {
+    for (const table of ["requests", "feedback", "exposures"] as const) {
+      for (;;) {
+        const [row] = await db.query<{ n: number }>(DELETE_BATCH[table], [
+          project.id,
+          project.cutoff,
+          batchSize,
+        ]);
+        const n = row?.n ?? 0;
+        result.deleted[table] += n;
+        if (n < batchSize) break;
+      }
+    }
+  }
+  // Partitions the deletes emptied can go too.
+  await dropUnneededPartitions(db, now, result.droppedPartitions);
+  return result;
+}
