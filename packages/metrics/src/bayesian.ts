@@ -68,12 +68,28 @@ function probabilityGreater(a: number, b: number, c: number, d: number): number 
   if (!Number.isInteger(a) || (Number.isInteger(c) && c < a)) {
     return 1 - probabilityGreater(c, d, a, b);
   }
-  const base = -logBeta(c, d);
-  let total = 0;
-  for (let i = 0; i < a; i++) {
-    total += Math.exp(logBeta(c + i, b + d) - Math.log(b + i) - logBeta(1 + i, b) + base);
+  // term(i) = B(c + i, b + d) / ((b + i)·B(1 + i, b)·B(c, d)), and since B(x + 1, y) = B(x, y)·x/(x + y),
+  // term(i + 1)/term(i) = (c + i)(b + i) / ((b + c + d + i)(1 + i)). That ratio exceeds 1 exactly
+  // while i < (bc − b − c − d)/(d + 1), so the terms rise to one mode and then fall: sum outward
+  // from the mode until terms drop below e⁻⁴⁵ of it. Millions of successes cost thousands of terms.
+  const logTermAt = (i: number) =>
+    logBeta(c + i, b + d) - Math.log(b + i) - logBeta(1 + i, b) - logBeta(c, d);
+  const logRatio = (i: number) => Math.log((c + i) / (b + c + d + i)) + Math.log((b + i) / (1 + i));
+  const mode = Math.min(a - 1, Math.max(0, Math.round((b * c - b - c - d) / (d + 1))));
+  let scaled = 1;
+  let log = 0;
+  for (let i = mode + 1; i < a; i++) {
+    log += logRatio(i - 1);
+    scaled += Math.exp(log);
+    if (log < -45) break;
   }
-  return Math.min(1, Math.max(0, total));
+  log = 0;
+  for (let i = mode - 1; i >= 0; i--) {
+    log -= logRatio(i);
+    scaled += Math.exp(log);
+    if (log < -45) break;
+  }
+  return Math.min(1, Math.max(0, scaled * Math.exp(logTermAt(mode))));
 }
 
 /**
@@ -83,7 +99,9 @@ function probabilityGreater(a: number, b: number, c: number, d: number): number 
  *   P(pb > pa) by Miller's closed form, and
  *   E[max(pa − pb, 0)] = αa/(αa+βa)·P(X_{αa+1,βa} > X_{αb,βb}) − αb/(αb+βb)·P(X_{αa,βa} > X_{αb+1,βb}).
  *
- * The sum has min(αa, αb) terms, so it is exact and fast up to millions of successes.
+ * The terms are unimodal, so only those within e⁻⁴⁵ of the largest are summed: exact to double
+ * precision and fast up to millions of successes (where ln B of huge arguments leaves the
+ * expected loss, a difference of two close numbers, with a relative error near 1e-5).
  * Reference: E. Miller (2015), above; C. Stucchio, "Bayesian A/B Testing at VWO" (2015), §4.
  */
 export function chanceToBeatControlBeta(

@@ -332,6 +332,20 @@ const COMPARISONS = [
   { version: "v3", metric: "meanCostMicros", pValue: null },
 ];
 
+// Sequential reading, GrowthBook gbstats' confidence-sequence formulas (same script):
+const SEQUENTIAL = {
+  taskSuccessRate: {
+    lower: -0.031289035339511606,
+    upper: 0.25986046391094025,
+    pValue: 0.1788595561798779,
+  },
+  meanCostMicros: {
+    lower: 261.78725858642684,
+    upper: 337.8368015639491,
+    pValue: 7.891957624373491e-92,
+  },
+};
+
 const records = FIXTURE_VERSIONS.flatMap(fixtureRecords);
 
 describe("compareVersions", () => {
@@ -444,6 +458,24 @@ describe("compareVersions", () => {
     expect(() => compareVersions(records, { baseline: "v9" })).toThrow(
       expect.objectContaining({ code: "NOT_FOUND", message: expect.stringContaining('"v2"') }),
     );
+  });
+
+  it("reads differences through confidence sequences when sequential", () => {
+    const sequential = compareVersions(records, { sequential: { tuning: 5000 } });
+    expect(sequential.sequential).toBe(true);
+    for (const metric of ["taskSuccessRate", "meanCostMicros"] as const) {
+      const got = sequential.comparisons.find((c) => c.version === "v2" && c.metric === metric)!;
+      const want = SEQUENTIAL[metric];
+      expect(got.test).toMatch(/_sequential$/);
+      expectClose(got.differenceInterval?.lower, want.lower);
+      expectClose(got.differenceInterval?.upper, want.upper);
+      expectClose(got.pValue, want.pValue);
+    }
+    // The success-rate win of the fixed-horizon reading is not yet sure when read at any time.
+    const success = sequential.comparisons.find(
+      (c) => c.version === "v2" && c.metric === "taskSuccessRate",
+    );
+    expect(success?.verdict).toBe("inconclusive");
   });
 
   it("returns an empty comparison without data", () => {

@@ -11,6 +11,7 @@ import {
 import { metricDifference } from "./metric-difference.js";
 import { holm } from "./multiple-testing.js";
 import { aggregateRecords, type RequestRecord } from "./records.js";
+import { confidenceSequence, DEFAULT_SEQUENTIAL_TUNING } from "./sequential.js";
 import { estimateMetric, type MetricEstimate } from "./version-metrics.js";
 
 /** Options of {@link compareVersions}. */
@@ -21,6 +22,12 @@ export interface CompareVersionsOptions {
   metrics?: readonly MetricName[];
   /** Confidence level of intervals, and 1 − α of the verdicts; default 0.95. */
   confidence?: number;
+  /**
+   * Read differences through always-valid confidence sequences (see `confidenceSequence`), for a
+   * dashboard refreshed at will; `tuning` is the total sample size where they are tightest
+   * (default 5000). Without it, p-values are fixed-horizon and valid for one look only.
+   */
+  sequential?: { tuning?: number };
 }
 
 /** The plain reading of a comparison: `missing` when either side has no data for the metric. */
@@ -40,8 +47,16 @@ export interface MetricComparison {
   relativeDifference: number | null;
   /** Delta-method interval of the relative difference. */
   relativeInterval: Interval | null;
-  /** The test behind `pValue`; null for metrics that have none (percentiles, cost per success). */
-  test: "two_proportion_z" | "welch_t" | null;
+  /**
+   * The test behind `pValue`; `_sequential` when read through a confidence sequence; null for
+   * metrics that have none (percentiles, cost per success).
+   */
+  test:
+    | "two_proportion_z"
+    | "welch_t"
+    | "two_proportion_z_sequential"
+    | "welch_t_sequential"
+    | null;
   pValue: number | null;
   /** Holm-adjusted across all metrics × versions compared in this call. */
   adjustedPValue: number | null;
@@ -61,6 +76,8 @@ export interface VersionComparison {
   /** null only when there is no version at all. */
   baseline: string | null;
   confidence: number;
+  /** Whether differences were read through always-valid confidence sequences. */
+  sequential: boolean;
   metrics: MetricName[];
   correction: "holm";
   versions: VersionSummary[];
@@ -100,6 +117,7 @@ function compareMetric(
   baseline: VersionAggregate,
   metric: MetricName,
   confidence: number,
+  tuning: number | null,
 ): Untested {
   const ours = estimateMetric(version, metric, confidence);
   const theirs = estimateMetric(baseline, metric, confidence);
@@ -122,12 +140,41 @@ function compareMetric(
   base.relativeDifference = theirs.value !== 0 ? ours.value / theirs.value - 1 : null;
   const diff = metricDifference(metric, baseline, version, confidence);
   if (!diff) return base;
+  const test = diff.kind === "proportion" ? "two_proportion_z" : "welch_t";
+  if (tuning !== null) {
+    // Always-valid: the confidence sequence replaces the fixed-horizon interval and p-value.
+    const n = diff.controlN + diff.variantN;
+    const alpha = 1 - confidence;
+    const absolute = confidenceSequence({
+      estimate: diff.difference,
+      standardError: diff.standardError,
+      n,
+      alpha,
+      tuning,
+    });
+    const relative = diff.relative
+      ? confidenceSequence({
+          estimate: diff.relative.estimate,
+          standardError: diff.relative.standardError,
+          n,
+          alpha,
+          tuning,
+        }).interval
+      : null;
+    return {
+      ...base,
+      differenceInterval: absolute.interval,
+      relativeInterval: relative,
+      test: `${test}_sequential`,
+      pValue: absolute.pValue,
+    };
+  }
   const lift = diff.relative ? relativeLiftInterval(diff.relative, confidence) : null;
   return {
     ...base,
     differenceInterval: diff.interval,
     relativeInterval: lift,
-    test: diff.kind === "proportion" ? "two_proportion_z" : "welch_t",
+    test,
     pValue: diff.pValue,
   };
 }
@@ -162,7 +209,8 @@ function verdictOf(c: Untested, adjusted: number | null, alpha: number): Verdict
  * z-test for rates, Welch t-test for means, delta-method interval for the relative difference;
  * (5) Holm-adjust the p-values across all metrics × versions tested; (6) read a verdict that
  * knows each metric's direction: `better`/`worse` when the adjusted p-value is below
- * 1 − confidence, `inconclusive` otherwise, `missing` without data.
+ * 1 − confidence, `inconclusive` otherwise, `missing` without data. With `sequential`, step (4)
+ * uses always-valid confidence sequences, so a dashboard may refresh the comparison at will.
  *
  * Missing data stays `null`/`"missing"`, never 0. The result is plain JSON.
  */
@@ -173,6 +221,10 @@ export function compareVersions(
   const confidence = options.confidence ?? 0.95;
   requireConfidence(confidence, "compareVersions(options.confidence)");
   const metrics = [...(options.metrics ?? METRIC_NAMES)];
+  const tuning = options.sequential
+    ? (options.sequential.tuning ?? DEFAULT_SEQUENTIAL_TUNING)
+    : null;
+  const sequential = tuning !== null;
   for (const metric of metrics) {
     requireInput(
       metric in METRICS,
@@ -198,6 +250,7 @@ export function compareVersions(
     return {
       baseline: null,
       confidence,
+      sequential,
       metrics,
       correction: "holm",
       versions: [],
@@ -216,7 +269,7 @@ export function compareVersions(
 
   const untested = aggregates
     .filter((a) => a.version !== baselineName)
-    .flatMap((a) => metrics.map((m) => compareMetric(a, baseline, m, confidence)));
+    .flatMap((a) => metrics.map((m) => compareMetric(a, baseline, m, confidence, tuning)));
   const tested = untested.flatMap((c, i) => (c.pValue === null ? [] : [i]));
   const adjusted = holm(tested.map((i) => untested[i]!.pValue!));
   const adjustedByIndex = new Map(tested.map((i, k) => [i, adjusted[k]!]));
@@ -225,5 +278,13 @@ export function compareVersions(
     const adjustedPValue = adjustedByIndex.get(i) ?? null;
     return { ...c, adjustedPValue, verdict: verdictOf(c, adjustedPValue, alpha) };
   });
-  return { baseline: baselineName, confidence, metrics, correction: "holm", versions, comparisons };
+  return {
+    baseline: baselineName,
+    confidence,
+    sequential,
+    metrics,
+    correction: "holm",
+    versions,
+    comparisons,
+  };
 }

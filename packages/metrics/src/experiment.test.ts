@@ -109,6 +109,28 @@ describe("analyzeExperiment", () => {
     expect(result.reasons.join()).toMatch(/guardrail meanCostMicros is 30\.0% worse/);
   });
 
+  it("fails a flag-rate guardrail against a control with no flags at all", () => {
+    const clean = aggregate("control", { requests: 5000, outcomes: 5000, successes: 500 });
+    const flagged = aggregate("variant", {
+      requests: 5000,
+      outcomes: 5000,
+      successes: 520,
+      flagged: 60,
+    });
+    const result = analyzeExperiment({
+      variants: [clean, flagged],
+      control: "control",
+      primaryMetric: "taskSuccessRate",
+      guardrails: [{ metric: "flagged", maxRelativeDegradation: 0.5 }],
+    });
+    expect(result.variants[0]!.guardrails[0]).toMatchObject({
+      metric: "flagRate",
+      degradation: null,
+      status: "fail",
+    });
+    expect(result.decision).toBe("stop");
+  });
+
   it("stops on a sample ratio mismatch whatever the metrics say", () => {
     // 5000 vs 5400 at 50/50: scipy chisquare p = 8.77e-05 (test/reference/more_tests.py).
     const result = analyzeExperiment({

@@ -137,18 +137,11 @@ function goodSign(direction: MetricDirection): number {
   return direction === "higher_is_better" ? 1 : -1;
 }
 
+/** Bayesian reading in the metric's good direction: beta-binomial for rates, normal for means. */
 function bayesian(metric: MetricName, diff: MetricDifference): { chance: number; loss: number } {
   const sign = goodSign(METRICS[metric].direction);
-  if (diff.kind === "proportion") {
-    const control = {
-      successes: Math.round(diff.controlValue * diff.controlN),
-      n: diff.controlN,
-    };
-    const variant = {
-      successes: Math.round(diff.variantValue * diff.variantN),
-      n: diff.variantN,
-    };
-    const r = chanceToBeatControlBeta(control, variant);
+  if (diff.counts) {
+    const r = chanceToBeatControlBeta(diff.counts.control, diff.counts.variant);
     return sign > 0
       ? { chance: r.chanceToBeatControl, loss: r.expectedLossVariant }
       : { chance: 1 - r.chanceToBeatControl, loss: r.expectedLossControl };
@@ -251,25 +244,36 @@ function checkGuardrail(
   const limit = guardrail.maxRelativeDegradation;
   const diff = metricDifference(metric, control, variant, 1 - alpha);
   const base = { metric, maxRelativeDegradation: limit };
-  if (!diff?.relative) return { ...base, degradation: null, interval: null, status: "missing" };
+  if (!diff) return { ...base, degradation: null, interval: null, status: "missing" };
   const bad = -goodSign(METRICS[metric].direction);
+  const n = diff.controlN + diff.variantN;
+  if (!diff.relative) {
+    // Control is 0: a relative change is undefined. Any sure worsening is beyond any limit;
+    // a variant that cannot be worse than 0 in the bad direction passes.
+    const worse = intervalOf(bad * diff.difference, diff.standardError, n, alpha, tuning);
+    const status = worse.upper <= 0 ? "pass" : worse.lower > 0 ? "fail" : "inconclusive";
+    return { ...base, degradation: null, interval: null, status };
+  }
   const degradation = bad * diff.relative.estimate;
-  const se = diff.relative.standardError;
-  const half =
-    tuning === null
-      ? null
-      : confidenceSequence({
-          estimate: degradation,
-          standardError: se,
-          n: diff.controlN + diff.variantN,
-          alpha,
-          tuning,
-        }).interval;
-  const z = normalQuantile(1 - alpha / 2);
-  const interval = half ?? { lower: degradation - z * se, upper: degradation + z * se };
+  const interval = intervalOf(degradation, diff.relative.standardError, n, alpha, tuning);
   const status =
     interval.upper <= limit ? "pass" : interval.lower > limit ? "fail" : "inconclusive";
   return { ...base, degradation, interval, status };
+}
+
+/** The always-valid interval when sequential, else the normal interval estimate ± z·SE. */
+function intervalOf(
+  estimate: number,
+  standardError: number,
+  n: number,
+  alpha: number,
+  tuning: number | null,
+): Interval {
+  if (tuning !== null) {
+    return confidenceSequence({ estimate, standardError, n, alpha, tuning }).interval;
+  }
+  const z = normalQuantile(1 - alpha / 2);
+  return { lower: estimate - z * standardError, upper: estimate + z * standardError };
 }
 
 /** Stage 5: a variant's decision from its primary result and guardrails. */
@@ -286,7 +290,7 @@ function decideVariant(
       decision: "stop",
       reasons: failed.map(
         (g) =>
-          `guardrail ${g.metric} is ${pct(g.degradation!)} worse, beyond the ${pct(g.maxRelativeDegradation)} allowed`,
+          `guardrail ${g.metric} is ${g.degradation === null ? "worse than a control at 0" : `${pct(g.degradation)} worse`}, beyond the ${pct(g.maxRelativeDegradation)} allowed`,
       ),
     };
   }

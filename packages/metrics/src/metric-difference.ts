@@ -1,7 +1,7 @@
 import type { VersionAggregate } from "@loopkit/core";
 import type { Interval } from "./interval.js";
 import { METRICS, type MetricName } from "./metric-definitions.js";
-import { twoProportionZTest } from "./proportions.js";
+import { type ProportionSample, twoProportionZTest } from "./proportions.js";
 import { relativeLift } from "./relative-lift.js";
 import { meanSummaryOf } from "./version-metrics.js";
 import { welchTTest } from "./welch.js";
@@ -25,6 +25,8 @@ export interface MetricDifference {
   relative: { estimate: number; standardError: number } | null;
   /** Standard deviation of one observation in the control arm. */
   controlSd: number;
+  /** The counts behind a rate (null for a mean), for the beta-binomial model. */
+  counts: { control: ProportionSample; variant: ProportionSample } | null;
 }
 
 /**
@@ -62,6 +64,7 @@ export function metricDifference(
       interval: test.interval,
       relative: lift ? { estimate: lift.lift, standardError: lift.standardError } : null,
       controlSd: Math.sqrt(test.rateA * (1 - test.rateA)),
+      counts: { control: a, variant: b },
     };
   }
   if (source.kind === "mean") {
@@ -86,6 +89,7 @@ export function metricDifference(
       interval: test.interval,
       relative: lift ? { estimate: lift.lift, standardError: lift.standardError } : null,
       controlSd: a.sd,
+      counts: null,
     };
   }
   return null;

@@ -124,3 +124,26 @@ def clean(o):
 
 print("const VERSIONS =", json.dumps(clean(versions)), ";")
 print("const COMPARISONS =", json.dumps(clean(rows)), ";")
+
+# Sequential reading (compareVersions({ sequential: { tuning: 5000 } })): taskSuccessRate and
+# meanCostMicros of v2 against v1 through GrowthBook gbstats' confidence-sequence formulas
+# (sequential_rho, sequential_interval_halfwidth, SequentialTwoSidedTTest p-value), with the
+# unpooled / Welch standard error of the difference and n = both arms.
+def gb_sequential(pe, se, n, N=5000, alpha=ALPHA):
+    rho = np.sqrt((-2 * np.log(alpha) + np.log(-2 * np.log(alpha) + 1)) / N)
+    s2 = se**2 * n
+    hw = np.sqrt(s2) * np.sqrt(2 * (n * rho**2 + 1) * np.log(np.sqrt(n * rho**2 + 1) / alpha) / (n * rho) ** 2)
+    st2 = pe**2 * n / se**2
+    tr2p1 = n * rho**2 + 1
+    p = min(1, 1 / (np.exp(rho**2 * st2 / (2 * tr2p1)) / np.sqrt(tr2p1)))
+    return {"lower": pe - hw, "upper": pe + hw, "pValue": p}
+
+seq = {}
+for r in ["taskSuccessRate", "meanCostMicros"]:
+    a, b = baseline[r], data["v2"][r]
+    if r in RATES:
+        se = np.sqrt(a.mean() * (1 - a.mean()) / len(a) + b.mean() * (1 - b.mean()) / len(b))
+    else:
+        se = np.sqrt(a.var(ddof=1) / len(a) + b.var(ddof=1) / len(b))
+    seq[r] = gb_sequential(b.mean() - a.mean(), se, len(a) + len(b))
+print("const SEQUENTIAL =", json.dumps(clean(seq)), ";")
