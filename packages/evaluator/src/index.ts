@@ -13,6 +13,9 @@ export {
   outputOf,
   parseJsonlDataset,
 } from "./dataset.js";
+export { type EvalCommandIO, runEvalCommand } from "./eval-command.js";
+export { EVAL_USAGE, EvalConfigFile } from "./eval-command-config.js";
+export { formatPairwiseSummary, formatVersionSummary } from "./eval-command-output.js";
 export {
   type CompareVersionsOptions,
   compareVersionsOffline,

@@ -155,11 +155,11 @@ function mean(values: readonly number[]): number {
   return values.reduce((a, b) => a + b, 0) / values.length;
 }
 
-/** mean ± t(0.975, n−1)·s/√n; null below 2 values. */
+/** mean ± t(0.975, n−1)·s/√n, clipped to the 0–1 range of overall scores; null below 2 values. */
 function meanInterval(values: readonly number[]): Interval | null {
   if (values.length < 2) return null;
   const m = mean(values);
   const variance = values.reduce((s, v) => s + (v - m) ** 2, 0) / (values.length - 1);
   const half = studentTQuantile(0.975, values.length - 1) * Math.sqrt(variance / values.length);
-  return { lower: m - half, upper: m + half };
+  return { lower: Math.max(0, m - half), upper: Math.min(1, m + half) };
 }

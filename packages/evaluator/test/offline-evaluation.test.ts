@@ -147,7 +147,7 @@ describe.each(TEST_DRIVERS)("offline evaluation on %s", (driver) => {
       })),
     });
     // A process claims two items and dies.
-    await store.claimPendingItems("lease", run.id, 2, 100);
+    await store.claimPendingItems("lease", run.id, 2, 1_000);
     const early = await executeEvaluationRun({
       store,
       projectId: "lease",
@@ -156,7 +156,7 @@ describe.each(TEST_DRIVERS)("offline evaluation on %s", (driver) => {
     });
     expect(early.progress).toMatchObject({ done: 2, running: 2 });
     expect(early.status).toBe("running");
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
     const late = await executeEvaluationRun({
       store,
       projectId: "lease",
