@@ -7,8 +7,25 @@ export {
   revokeApiKey,
   touchApiKey,
 } from "./api-keys.js";
+export {
+  type Approval,
+  type ApprovalSubject,
+  decideApproval,
+  getApproval,
+  listApprovals,
+  requestApproval,
+} from "./approvals.js";
+export { type AuditEntry, listAudit, recordAudit } from "./audit-log.js";
 export { createDatabase, type Database, type DatabaseOptions, type Queryable } from "./database.js";
 export { countEvents, exposureCounts } from "./event-counts.js";
+export {
+  createExperiment,
+  type ExperimentRecord,
+  type ExperimentStatus,
+  getExperiment,
+  listExperiments,
+  setExperimentStatus,
+} from "./experiments.js";
 export { type InsertOutcome, insertEvents } from "./insert-events.js";
 export { applyRetention, type RetentionOptions, type RetentionResult } from "./retention.js";
 export {
@@ -30,8 +47,22 @@ export {
   type Project,
   updateProjectSettings,
 } from "./projects.js";
+export {
+  createPromptVersion,
+  getPromptVersion,
+  listPromptVersions,
+  type PromptVersionRecord,
+  type PromptVersionStatus,
+  setPromptVersionStatus,
+} from "./prompt-versions.js";
 export type { FeedbackRecord, RequestRecord } from "./request-rows.js";
 export { MAX_SAMPLE_SIZE, type SampleOptions, sampleRequests } from "./sample-requests.js";
+export {
+  recordShadowResult,
+  type ShadowResult,
+  type ShadowSummary,
+  shadowSummaries,
+} from "./shadow-results.js";
 export type {
   StoredEvent,
   StoredExposureEvent,
