@@ -149,6 +149,25 @@ describe("analyzeExperiment", () => {
     expect(result.reasons[0]).toMatch(/sample ratio mismatch/);
   });
 
+  it("counts units sent to an arm that has no requests yet or no weight", () => {
+    const result = analyzeExperiment({
+      variants: [control, variant],
+      control: "control",
+      weights: { control: 0.5, variant: 0.5 },
+      primaryMetric: "taskSuccessRate",
+      exposures: [
+        { variant: "control", units: 5000 },
+        { variant: "variant", units: 5000 },
+        { variant: "stale-variant", units: 40 },
+      ],
+    });
+    expect(result.srm).toMatchObject({
+      variants: ["control", "variant", "stale-variant"],
+      mismatch: true,
+    });
+    expect(result.decision).toBe("stop");
+  });
+
   it("reports missing data as missing, and says what to fix in bad input", () => {
     const empty = analyzeExperiment({
       variants: [aggregate("control"), aggregate("variant")],

@@ -276,6 +276,31 @@ function intervalOf(
   return { lower: estimate - z * standardError, upper: estimate + z * standardError };
 }
 
+/**
+ * Stage 2: the arms are every configured or exposed variant, even one with no requests yet, so
+ * units sent to an arm without data or without a weight still count against the split.
+ */
+function sampleRatio(
+  variantKeys: readonly string[],
+  weights: Readonly<Record<string, number>> | undefined,
+  exposures: readonly { variant: string; units: number }[],
+): SrmResult & { variants: string[] } {
+  const arms = [
+    ...new Set([
+      ...(weights ? Object.keys(weights) : variantKeys),
+      ...exposures.map((e) => e.variant),
+    ]),
+  ];
+  const configured = weights ? Object.keys(weights) : variantKeys;
+  const armWeights = arms.map((k) =>
+    weights ? (weights[k] ?? 0) : configured.includes(k) ? 1 / configured.length : 0,
+  );
+  const units = arms.map((k) =>
+    exposures.filter((e) => e.variant === k).reduce((sum, e) => sum + e.units, 0),
+  );
+  return { ...srmTest(units, armWeights), variants: arms };
+}
+
 /** Stage 5: a variant's decision from its primary result and guardrails. */
 function decideVariant(
   primary: PrimaryMetricResult,
@@ -386,12 +411,7 @@ export function analyzeExperiment(input: ExperimentInput): ExperimentAnalysis {
 
   // (2) Sample ratio mismatch.
   let srm: ExperimentAnalysis["srm"] = null;
-  if (input.exposures) {
-    const units = keys.map((k) =>
-      input.exposures!.filter((e) => e.variant === k).reduce((s, e) => s + e.units, 0),
-    );
-    srm = { ...srmTest(units, weights as number[]), variants: keys };
-  }
+  if (input.exposures) srm = sampleRatio(keys, input.weights, input.exposures);
 
   // (6, early: the decisions need it) Sample size.
   let sampleSize: ExperimentAnalysis["sampleSize"] = null;
