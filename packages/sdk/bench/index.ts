@@ -111,7 +111,11 @@ const delivery = await measureDelivery();
 console.log(`\n@loopkit/sdk bench${smoke ? " (smoke)" : ""} — Node ${process.version}\n`);
 console.log("| measure | value |");
 console.log("|---|---:|");
-console.log(`| log() with a 1 KB payload (${CALLS.toLocaleString("en")} calls, median of ${ROUNDS}) | ${logNs.toFixed(0)} ns |`);
+console.log(
+  `| log() with a 1 KB payload (${CALLS.toLocaleString("en")} calls, median of ${ROUNDS}) | ${logNs.toFixed(0)} ns |`,
+);
 console.log(`| JSON.stringify of the same event (baseline) | ${stringifyNs.toFixed(0)} ns |`);
 console.log(`| log() / JSON.stringify | ${(logNs / stringifyNs).toFixed(2)}× |`);
-console.log(`| delivered end to end to the server on PGlite (${delivery.stored.toLocaleString("en")} events, flushAt 200) | ${Math.round(delivery.perSecond).toLocaleString("en")} events/s |`);
+console.log(
+  `| delivered end to end to the server on PGlite (${delivery.stored.toLocaleString("en")} events, flushAt 200) | ${Math.round(delivery.perSecond).toLocaleString("en")} events/s |`,
+);

@@ -85,7 +85,11 @@ for (const check of checks) {
   const over = gz > check.limitBytes;
   const tolerated = over && check.knownExcess !== undefined && gz <= check.knownExcess.ceilingBytes;
   failed ||= over && !tolerated;
-  const verdict = !over ? "" : tolerated ? ` ⚠ OVER TARGET (${check.knownExcess!.reason})` : " ❌ EXCEEDED";
+  const verdict = !over
+    ? ""
+    : tolerated
+      ? ` ⚠ OVER TARGET (${check.knownExcess!.reason})`
+      : " ❌ EXCEEDED";
   rows.push(
     `| ${check.name} | ${(code.length / 1000).toFixed(2)} kB | ${(gz / 1000).toFixed(2)} kB | ${(check.limitBytes / 1000).toFixed(0)} kB${verdict} |`,
   );

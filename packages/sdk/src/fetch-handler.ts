@@ -30,7 +30,11 @@ export interface FetchHandlerOptions extends MiddlewareOptions {
  * }, { loopkit });
  */
 export function withLoopkit<Rest extends unknown[]>(
-  handler: (request: Request, loopkit: RequestLoopkit, ...rest: Rest) => Response | Promise<Response>,
+  handler: (
+    request: Request,
+    loopkit: RequestLoopkit,
+    ...rest: Rest
+  ) => Response | Promise<Response>,
   options: FetchHandlerOptions,
 ): (request: Request, ...rest: Rest) => Promise<Response> {
   const header = options.requestIdHeader ?? "x-request-id";

@@ -40,7 +40,7 @@ export function scopeToRequest(loopkit: Loopkit, requestId: string): RequestLoop
   return {
     requestId,
     client: loopkit,
-    log: (event) => loopkit.log({ requestId, ...event }),
+    log: (event) => loopkit.log({ ...event, requestId: event.requestId ?? requestId }),
     feedback: loopkit.feedback,
     exposure: loopkit.exposure,
     shadow: loopkit.shadow,
