@@ -136,7 +136,7 @@ rows.push([
 ]);
 
 console.log(
-  `\n@loopkit/core benchmarks${smoke ? " (smoke run)" : ""} — Node ${process.version}, one core\n`,
+  `\n@loopkit/core benchmarks${smoke ? " (smoke run)" : ""}: Node ${process.version}, one core, CPU time, best of ${rounds} after a warm-up\n`,
 );
 console.log("| measure | result | notes |\n|---|---:|---|");
 for (const [a, b, c] of rows) console.log(`| ${a} | ${b} | ${c} |`);

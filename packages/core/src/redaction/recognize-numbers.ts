@@ -10,7 +10,7 @@ const NUMERIC_RUN = /\+?\(?\d+(?:(?:[ \-./]\(?|\)[ -]?|\()\d+)*/g;
 const MAX_WINDOW_CHARS = 45;
 const MAX_WINDOW_GROUPS = 8;
 const SSN_CONTEXT = /ssn|social security|ss#/;
-const VERSION_CONTEXT = /(?:\b(?:version|ver\.?|v|section|chapter|clause|step|rule)|§)\s*$/i;
+const VERSION_CONTEXT = /(?:\b(?:version|ver\.?|section|chapter|clause|step|rule)|§)\s*$/i;
 
 /**
  * A quick look before cutting a run into groups: every candidate has at least 9 digits, except
@@ -28,11 +28,19 @@ function worthScanning(run: string): boolean {
   return digits >= 9 || (dots >= 3 && digits >= 4);
 }
 
-/** Glued to a word on the left: `abc123`, `a1-2345` (part of an identifier, not a number). */
+function isHexOrColon(c: number): boolean {
+  return (c >= 48 && c <= 58) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
+}
+
+/**
+ * Glued to a word on the left: `abc123`, `a1-2345` (part of an identifier, not a number), or the
+ * tail of an IPv6 address or a time (`db8::1`, `10:30`), but not a label (`Tel:0161…`).
+ */
 function gluedBefore(text: string, start: number): boolean {
   if (start === 0) return false;
   const c = text.charCodeAt(start - 1);
   if (isWordChar(c)) return true;
+  if (c === 58 /* : */) return start >= 2 && isHexOrColon(text.charCodeAt(start - 2));
   return (c === 45 || c === 46 || c === 47) && start >= 2 && isAlnum(text.charCodeAt(start - 2));
 }
 
@@ -127,6 +135,7 @@ function scanRun(text: string, run: string, runStart: number, emit: Emit): void 
   while (i < n) {
     const canStart = i === 0 ? !leftGlued : splitAfter(i - 1);
     let found = -1;
+    let foundStart = -1;
     let kind: ReturnType<typeof classifyNumber> = null;
     if (canStart) {
       const ws = windowStarts[i]!;
@@ -140,9 +149,11 @@ function scanRun(text: string, run: string, runStart: number, emit: Emit): void 
         const digitCount = digitsBefore[j + 1]! - digitsBefore[i]!;
         const quad = j - i === 3 && dotted[i] && dotted[i + 1] && dotted[i + 2];
         if (digitCount > 19 || (digitCount < 9 && !quad)) continue;
-        const window = run.slice(ws, ends[j]);
+        // "(" belongs to an area code, "(415) 555…": a window of one group leaves it out.
+        const from = j === i && run.charCodeAt(ws) === 40 ? starts[i]! : ws;
+        const window = run.slice(from, ends[j]);
         if (window.length < 7) break;
-        const absoluteStart = runStart + ws;
+        const absoluteStart = runStart + from;
         const k = classifyNumber(window, () =>
           SSN_CONTEXT.test(
             text.slice(Math.max(0, absoluteStart - 30), absoluteStart).toLowerCase(),
@@ -156,13 +167,14 @@ function scanRun(text: string, run: string, runStart: number, emit: Emit): void 
         }
         if (k !== null) {
           found = j;
+          foundStart = from;
           kind = k;
           break;
         }
       }
     }
     if (found >= 0 && kind !== null) {
-      emit(kind, runStart + windowStarts[i]!, runStart + ends[found]!);
+      emit(kind, runStart + foundStart, runStart + ends[found]!);
       i = found + 1;
     } else {
       i++;
