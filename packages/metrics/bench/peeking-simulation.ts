@@ -1,4 +1,5 @@
-import { confidenceSequence, twoProportionZTest } from "../src/index.js";
+import type { VersionAggregate } from "@loopkit/core";
+import { analyzeExperiment } from "../src/index.js";
 import { binomial, seededRandom } from "./prng.js";
 
 /** One simulated design: rates per arm, looks, units per arm added at each look. */
@@ -14,26 +15,60 @@ export interface PeekingDesign {
 
 /** Share of experiments that declared a difference, by procedure. */
 export interface PeekingOutcome {
-  /** Sequential: confidence sequence excluded 0 at any look. */
+  /** `analyzeExperiment({ sequential })` decided ship_variant or stop at any look. */
   sequentialAnyLook: number;
-  /** Naive: fixed-horizon z-test p < α at any look. */
+  /** Fixed-horizon `analyzeExperiment` (no mde) called a winner or loser at any look. */
   naiveAnyLook: number;
-  /** One fixed-horizon z-test at the final look only. */
+  /** One fixed-horizon analysis at the final look only. */
   fixedFinalLook: number;
+  /** Mean units per arm at the sequential procedure's first decision, among decided runs. */
+  sequentialMeanStoppingN: number | null;
+}
+
+function arm(version: string, n: number, successes: number): VersionAggregate {
+  return {
+    version,
+    requests: n,
+    errors: 0,
+    outcomes: n,
+    successes,
+    ratingCounts: {},
+    thumbs: 0,
+    thumbsUp: 0,
+    copied: 0,
+    regenerated: 0,
+    edited: 0,
+    abandoned: 0,
+    flagged: 0,
+    costed: 0,
+    costMicrosSum: 0,
+    costMicrosSumSquares: 0,
+    latencyP50: null,
+    latencyP95: null,
+  };
 }
 
 /**
- * Simulates `experiments` two-arm tests of a rate, each looked at `looks` times, and counts how
- * often each procedure declares a difference. The sequential procedure is what
- * `analyzeExperiment({ sequential })` does for a rate: a confidence sequence on the absolute
- * difference with the unpooled standard error, n = both arms, tuning = the planned total.
+ * Simulates `experiments` two-arm tests of the task success rate, each analysed with
+ * `analyzeExperiment` at every one of `looks` looks, and counts how often each procedure declares
+ * a difference (a decision other than keep_running on the primary metric). The sequential
+ * tuning parameter is the planned total sample size.
  */
 export function simulatePeeking(design: PeekingDesign): PeekingOutcome {
   const random = seededRandom(design.seed);
   const tuning = 2 * design.looks * design.unitsPerLookPerArm;
+  const decided = (variants: VersionAggregate[], sequential: boolean) =>
+    analyzeExperiment({
+      variants,
+      control: "control",
+      primaryMetric: "taskSuccessRate",
+      alpha: design.alpha,
+      ...(sequential ? { sequential: { tuning } } : {}),
+    }).variants[0]!.primary.verdict !== "inconclusive";
   let sequential = 0;
   let naive = 0;
   let fixed = 0;
+  let stoppingNSum = 0;
   for (let e = 0; e < design.experiments; e++) {
     let xa = 0;
     let xb = 0;
@@ -45,19 +80,13 @@ export function simulatePeeking(design: PeekingDesign): PeekingOutcome {
       xa += binomial(random, design.unitsPerLookPerArm, design.controlRate);
       xb += binomial(random, design.unitsPerLookPerArm, design.variantRate);
       n += design.unitsPerLookPerArm;
-      const test = twoProportionZTest({ successes: xa, n }, { successes: xb, n });
-      const significant = test.pValue < design.alpha;
-      naiveHit ||= significant;
-      if (look === design.looks) finalHit = significant;
-      if (test.standardError > 0) {
-        const cs = confidenceSequence({
-          estimate: test.difference,
-          standardError: test.standardError,
-          n: 2 * n,
-          alpha: design.alpha,
-          tuning,
-        });
-        sequentialHit ||= cs.interval.lower > 0 || cs.interval.upper < 0;
+      const variants = [arm("control", n, xa), arm("variant", n, xb)];
+      const naiveNow = decided(variants, false);
+      naiveHit ||= naiveNow;
+      if (look === design.looks) finalHit = naiveNow;
+      if (!sequentialHit && decided(variants, true)) {
+        sequentialHit = true;
+        stoppingNSum += n;
       }
     }
     if (sequentialHit) sequential++;
@@ -69,5 +98,6 @@ export function simulatePeeking(design: PeekingDesign): PeekingOutcome {
     sequentialAnyLook: share(sequential),
     naiveAnyLook: share(naive),
     fixedFinalLook: share(fixed),
+    sequentialMeanStoppingN: sequential > 0 ? stoppingNSum / sequential : null,
   };
 }
