@@ -6,7 +6,7 @@ import { type Criterion, DEFAULT_CRITERIA, scaleOf } from "./criteria.js";
 import type { Judgment, PairwiseOutcome, PairwiseVerdict } from "./judgment.js";
 import { addTokens, costOf, createLlmClient, type LlmConfig } from "./llm-client.js";
 import { pairwiseSystemPrompt, pairwiseUserPrompt, TEMPLATE_VERSIONS } from "./prompt-templates.js";
-import { callStructured } from "./structured-call.js";
+import { callStructured, structuredFormat } from "./structured-call.js";
 
 /** Configuration of a pairwise judge. */
 export interface PairwiseJudgeConfig {
@@ -45,6 +45,7 @@ export function createPairwiseJudge(config: PairwiseJudgeConfig): PairwiseJudge 
   const criteria = config.criteria ?? DEFAULT_CRITERIA;
   const system = pairwiseSystemPrompt(criteria);
   const templateVersion = TEMPLATE_VERSIONS.pairwise;
+  const format = structuredFormat(VerdictSchema, "pairwise_verdict");
   let client: OpenAI | undefined;
 
   return {
@@ -65,8 +66,7 @@ export function createPairwiseJudge(config: PairwiseJudgeConfig): PairwiseJudge 
         callStructured({
           client: client!,
           model: config.llm.model,
-          name: "pairwise_verdict",
-          schema: VerdictSchema,
+          format,
           temperature: config.temperature ?? 0,
           signal: options.signal,
           messages: [

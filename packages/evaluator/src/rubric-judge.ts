@@ -7,7 +7,7 @@ import { requireEvaluatorInput } from "./errors.js";
 import type { Judgment } from "./judgment.js";
 import { costOf, createLlmClient, type LlmConfig } from "./llm-client.js";
 import { rubricSystemPrompt, rubricUserPrompt, TEMPLATE_VERSIONS } from "./prompt-templates.js";
-import { callStructured } from "./structured-call.js";
+import { callStructured, structuredFormat } from "./structured-call.js";
 
 /** Configuration of a rubric judge (or a reference-based judge). */
 export interface RubricJudgeConfig {
@@ -66,7 +66,7 @@ function buildRubricJudge(config: RubricJudgeConfig, kind: "rubric" | "reference
     "two criteria share a name",
     "Give every criterion a distinct name",
   );
-  const schema = rubricSchema(criteria);
+  const format = structuredFormat(rubricSchema(criteria), "rubric_judgment");
   const templateVersion = TEMPLATE_VERSIONS[kind];
   const system = rubricSystemPrompt(criteria, kind === "reference");
   let client: OpenAI | undefined;
@@ -92,8 +92,7 @@ function buildRubricJudge(config: RubricJudgeConfig, kind: "rubric" | "reference
       const result = await callStructured({
         client,
         model: config.llm.model,
-        name: "rubric_judgment",
-        schema,
+        format,
         temperature: config.temperature ?? 0,
         signal: options.signal,
         messages: [

@@ -179,6 +179,27 @@ export async function executeEvaluationRun(
     );
   }
 
+  // Claimed items waiting for a worker: one claim per `concurrency` items, not one per item.
+  const buffer: EvaluationItemRecord[] = [];
+  let refill: Promise<void> | undefined;
+  let exhausted = false;
+
+  async function nextItem(): Promise<EvaluationItemRecord | undefined> {
+    while (buffer.length === 0 && !exhausted) {
+      refill ??= store
+        .claimPendingItems(projectId, runId, concurrency, leaseMs)
+        .then((items) => {
+          if (items.length === 0) exhausted = true;
+          buffer.push(...items);
+        })
+        .finally(() => {
+          refill = undefined;
+        });
+      await refill;
+    }
+    return buffer.shift();
+  }
+
   async function worker(): Promise<void> {
     while (!signal?.aborted) {
       if (!budgetAllowsAnother()) {
@@ -186,10 +207,12 @@ export async function executeEvaluationRun(
         return;
       }
       state.inFlight += 1;
-      let item: EvaluationItemRecord | undefined;
       try {
-        [item] = await store.claimPendingItems(projectId, runId, 1, leaseMs);
-        if (!item) return;
+        const item = await nextItem();
+        if (!item || signal?.aborted) {
+          if (item) buffer.unshift(item);
+          return;
+        }
         let result: ItemResult;
         try {
           result = await judgeItem(item);
@@ -218,6 +241,12 @@ export async function executeEvaluationRun(
   }
 
   await Promise.all(Array.from({ length: concurrency }, () => worker()));
+  // Claimed but never started (budget reached or aborted): back to pending for the next run.
+  await store.releaseItems(
+    projectId,
+    runId,
+    buffer.splice(0).map((item) => item.itemIndex),
+  );
   const after = await store.getRun(projectId, runId);
   const left = after ? after.progress.pending + after.progress.running : 0;
   const status = signal?.aborted

@@ -28,21 +28,28 @@ type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
  *
  * The parser never throws, so the raw text and token usage of an invalid answer are kept.
  */
+/**
+ * The response format for `schema`: the JSON schema `zodResponseFormat` derives from it, with a
+ * parser that validates with the same schema and never throws. Build it once per judge: deriving
+ * the JSON schema is the costly part.
+ */
+export function structuredFormat<T>(schema: z.ZodType<T>, name: string) {
+  const base = zodResponseFormat(schema, name);
+  return makeParseableResponseFormat(
+    { type: "json_schema", json_schema: base.json_schema },
+    (content): Parsed<T> => validate(schema, content),
+  );
+}
+
 export async function callStructured<T>(options: {
   client: OpenAI;
   model: string;
   messages: Message[];
-  schema: z.ZodType<T>;
-  name: string;
+  format: ReturnType<typeof structuredFormat<T>>;
   temperature?: number;
   signal?: AbortSignal;
 }): Promise<StructuredResult<T>> {
-  const { schema } = options;
-  const base = zodResponseFormat(schema, options.name);
-  const format = makeParseableResponseFormat(
-    { type: "json_schema", json_schema: base.json_schema },
-    (content): Parsed<T> => validate(schema, content),
-  );
+  const { format } = options;
   const messages = [...options.messages];
   const result: StructuredResult<T> = {
     value: undefined,

@@ -15,17 +15,22 @@ export async function claimPendingItems(
   leaseMs: number,
 ): Promise<EvaluationItem[]> {
   const rows = await db.query(
-    `UPDATE evaluation_items
-        SET status = 'running', attempts = attempts + 1,
+    `WITH picked AS (
+       SELECT item_index FROM evaluation_items
+        WHERE project_id = $1 AND run_id = $2::uuid
+          AND (status = 'pending' OR (status = 'running' AND lease_expires_at < now()))
+        ORDER BY item_index
+        LIMIT $3
+        FOR UPDATE SKIP LOCKED
+     )
+     UPDATE evaluation_items i
+        SET status = 'running', attempts = i.attempts + 1,
             lease_expires_at = now() + make_interval(secs => $4::float8 / 1000)
-      WHERE (project_id, run_id, item_index) IN (
-              SELECT project_id, run_id, item_index FROM evaluation_items
-               WHERE project_id = $1 AND run_id = $2::uuid
-                 AND (status = 'pending' OR (status = 'running' AND lease_expires_at < now()))
-               ORDER BY item_index
-               LIMIT $3
-               FOR UPDATE SKIP LOCKED)
-      RETURNING ${ITEM_COLUMNS}`,
+       FROM picked
+      WHERE i.project_id = $1 AND i.run_id = $2::uuid AND i.item_index = picked.item_index
+      RETURNING ${ITEM_COLUMNS.split(",")
+        .map((c) => `i.${c.trim()}`)
+        .join(", ")}`,
     [projectId, runId, limit, leaseMs],
   );
   return rows.map(toEvaluationItem).sort((a, b) => a.itemIndex - b.itemIndex);
