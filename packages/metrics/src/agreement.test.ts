@@ -43,6 +43,9 @@ describe("spearman", () => {
     expectClose(result.rho, SPEARMAN.rho);
     expectClose(result.pValue, SPEARMAN.pValue);
   });
+  it("refuses scores that are not numbers", () => {
+    expect(() => spearman([1, Number.NaN, 3], [1, 2, 3])).toThrow(/finite/);
+  });
   it("is null for a constant variable", () => {
     expect(spearman([1, 2, 3], [4, 4, 4]).rho).toBeNull();
   });

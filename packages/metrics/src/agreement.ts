@@ -96,6 +96,12 @@ export function spearman(x: readonly number[], y: readonly number[]): Correlatio
     `needs two lists of the same length with at least 2 pairs, got ${x.length} and ${y.length}`,
     "Pass paired scores for the same items.",
   );
+  requireInput(
+    [...x, ...y].every(Number.isFinite),
+    "spearman",
+    "a score is not a finite number",
+    "Drop items without a score from both lists.",
+  );
   const rx = averageRanks(x).ranks;
   const ry = averageRanks(y).ranks;
   const n = x.length;

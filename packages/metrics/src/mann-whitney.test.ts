@@ -68,6 +68,10 @@ describe("mannWhitneyU", () => {
     // Only one of the 20 arrangements puts all of a below b: two-sided p = 2/20.
     expectClose(mannWhitneyU([1, 2, 3], [4, 5, 6]).pValue, 0.1, 1e-12);
   });
+  it("refuses to enumerate an exact distribution that is too large, and says what to use", () => {
+    const big = Array.from({ length: 3000 }, (_, i) => i);
+    expect(() => mannWhitneyU(big, big, { method: "exact" })).toThrow(/asymptotic/);
+  });
   it("refuses an empty sample", () => {
     expect(() => mannWhitneyU([], [1])).toThrow(expect.objectContaining({ code: "INVALID_INPUT" }));
   });

@@ -1,3 +1,4 @@
+import { logGamma } from "./distributions/gamma.js";
 import { normalSf } from "./distributions/normal.js";
 import { requireInput } from "./errors.js";
 import { averageRanks } from "./ranks.js";
@@ -38,6 +39,11 @@ function exactUCounts(m: number, n: number): number[] {
     for (let k = i; k < length; k++) c[k]! += c[k - i]!;
   }
   return c;
+}
+
+/** ln C(n, k). */
+function logChoose(n: number, k: number): number {
+  return logGamma(n + 1) - logGamma(k + 1) - logGamma(n - k + 1);
 }
 
 /**
@@ -83,6 +89,13 @@ export function mannWhitneyU(
         : "asymptotic"
       : requested;
   if (method === "exact") {
+    const small = Math.min(n1, n2);
+    requireInput(
+      small * n1 * n2 <= 50_000_000 && logChoose(n1 + n2, small) < 700,
+      "mannWhitneyU",
+      `the exact distribution for samples of ${n1} and ${n2} is too large to enumerate`,
+      'Use method "asymptotic" (or "auto"), which is accurate at these sizes.',
+    );
     const counts = exactUCounts(Math.min(n1, n2), Math.max(n1, n2));
     let total = 0;
     let tail = 0;
