@@ -86,7 +86,9 @@ export function isPhoneNumber(window: string, digits: string): boolean {
   if (count <= 11 && (PHONE_US.test(window) || PHONE_UK.test(window) || PHONE_IN.test(window))) {
     return true;
   }
-  return (count === 10 && PHONE_FR.test(window)) || PHONE_DE.test(window);
+  if (count === 10 && PHONE_FR.test(window)) return true;
+  // German numbers take one dash at most ("030 1234567-89"); "0451-103-366" is a part number.
+  return PHONE_DE.test(window) && window.indexOf("-") === window.lastIndexOf("-");
 }
 
 /**

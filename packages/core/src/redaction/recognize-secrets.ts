@@ -161,8 +161,8 @@ const PEM_BEGIN = /-----BEGIN (?:[A-Z0-9]+ ){0,3}PRIVATE KEY(?: BLOCK)?-----/y;
 const PEM_END = /-----END (?:[A-Z0-9]+ ){0,3}PRIVATE KEY(?: BLOCK)?-----/y;
 const PEM_BODY = /(?:\s*[A-Za-z0-9+/=]{16,})*/y;
 
-/** `scheme://user:password@` — the user and password are reported, the host is kept. */
-const URL_CREDENTIALS = /:\/\/([^\s/?#@:]{1,256}):([^\s/?#@]{1,256})@/y;
+/** `scheme://user:password@` (the user may be empty) — user and password are reported, the host kept. */
+const URL_CREDENTIALS = /:\/\/([^\s/?#@:]{0,256}):([^\s/?#@]{1,256})@/y;
 
 function boundaryBefore(text: string, start: number): boolean {
   if (start === 0) return true;

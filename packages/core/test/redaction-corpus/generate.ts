@@ -52,6 +52,8 @@ type Kind = string;
 interface Case {
   text: string;
   spans: { kind: Kind; start: number; end: number }[];
+  /** "holdout" for texts written after the recognizers (holdout.txt). */
+  set?: "holdout";
 }
 
 /** Groups a digit string: `group("4242424242424242", [4,4,4,4], " ")`. */
@@ -466,11 +468,44 @@ cases.push(
   ]),
 );
 
+// Held-out texts: {{KIND|value}} marks in holdout.txt (see its header).
+const holdout: Case[] = [];
+for (const line of readFileSync(here("holdout.txt"), "utf8").split("\n")) {
+  if (line.trim() === "" || line.startsWith("#")) continue;
+  const source = line.replace(/\\n/g, "\n");
+  const mark = /\{\{([A-Z_]+)\|([\s\S]*?)\}\}/g;
+  let text = "";
+  let last = 0;
+  const spans: Case["spans"] = [];
+  for (let m = mark.exec(source); m !== null; m = mark.exec(source)) {
+    text += source.slice(last, m.index);
+    const kind = m[1]!;
+    let value = m[2]!;
+    const lt = value.indexOf("<");
+    if (kind === "EMAIL" && lt >= 0) {
+      text += value.slice(0, lt + 1);
+      value = value.slice(lt + 1, -1);
+      spans.push({ kind, start: text.length, end: text.length + value.length });
+      text += `${value}>`;
+    } else {
+      const labeled = kind === "URL_CREDENTIALS" ? value.slice(0, -1) : value;
+      spans.push({ kind, start: text.length, end: text.length + labeled.length });
+      text += value;
+    }
+    last = m.index + m[0].length;
+  }
+  text += source.slice(last);
+  holdout.push({ text, spans, set: "holdout" });
+}
+
 const negatives = readFileSync(here("negatives.txt"), "utf8")
   .split("\n")
   .map((line) => line.replace(/\\n/g, "\n"))
   .filter((line) => line.trim() !== "" && !line.startsWith("#"));
 for (const text of negatives) cases.push({ text, spans: [] });
 
+cases.push(...holdout);
 writeFileSync(here("corpus.jsonl"), `${cases.map((c) => JSON.stringify(c)).join("\n")}\n`);
-console.log(`wrote ${cases.length} cases (${negatives.length} hard negatives)`);
+console.log(
+  `wrote ${cases.length} cases (${negatives.length} hard negatives, ${holdout.length} held-out texts)`,
+);

@@ -17,11 +17,11 @@ interface Span {
 const corpus = readFileSync(fileURLToPath(new URL("corpus.jsonl", import.meta.url)), "utf8")
   .split("\n")
   .filter((line) => line !== "")
-  .map((line) => JSON.parse(line) as { text: string; spans: Span[] });
+  .map((line) => JSON.parse(line) as { text: string; spans: Span[]; set?: "holdout" });
 
 const THRESHOLD = 0.98;
 
-function score() {
+function score(cases: typeof corpus) {
   const stats = new Map<string, { tp: number; fp: number; fn: number }>();
   const at = (kind: string) => {
     let s = stats.get(kind);
@@ -33,7 +33,7 @@ function score() {
   };
   const errors: string[] = [];
   for (const kind of BUILTIN_KINDS) at(kind);
-  for (const { text, spans } of corpus) {
+  for (const { text, spans } of cases) {
     const found = redact(text).findings;
     const key = (s: Span) => `${s.kind}:${s.start}:${s.end}`;
     const expected = new Set(spans.map(key));
@@ -55,8 +55,8 @@ function score() {
   return { stats, errors };
 }
 
-describe("redaction corpus", () => {
-  const { stats, errors } = score();
+function table(cases: typeof corpus) {
+  const { stats, errors } = score(cases);
   const rows = [...stats].map(([kind, { tp, fp, fn }]) => ({
     kind,
     tp,
@@ -65,20 +65,31 @@ describe("redaction corpus", () => {
     precision: tp + fp === 0 ? 1 : tp / (tp + fp),
     recall: tp + fn === 0 ? 1 : tp / (tp + fn),
   }));
+  const lines = [
+    "| kind | positives | TP | FP | FN | precision | recall |",
+    "|---|---:|---:|---:|---:|---:|---:|",
+    ...rows.map(
+      (r) =>
+        `| ${r.kind} | ${r.tp + r.fn} | ${r.tp} | ${r.fp} | ${r.fn} | ${r.precision.toFixed(3)} | ${r.recall.toFixed(3)} |`,
+    ),
+  ];
+  return { rows, errors, markdown: lines.join("\n") };
+}
 
-  it("prints the per-kind table", () => {
-    const lines = [
-      `| kind | positives | TP | FP | FN | precision | recall |`,
-      `|---|---:|---:|---:|---:|---:|---:|`,
-      ...rows.map(
-        (r) =>
-          `| ${r.kind} | ${r.tp + r.fn} | ${r.tp} | ${r.fp} | ${r.fn} | ${r.precision.toFixed(3)} | ${r.recall.toFixed(3)} |`,
-      ),
-    ];
+describe("redaction corpus", () => {
+  const all = table(corpus);
+  const heldOut = corpus.filter((c) => c.set === "holdout");
+  const { rows, errors } = all;
+
+  it("prints the per-kind table, for the whole corpus and for the held-out texts", () => {
+    const negatives = corpus.filter((c) => c.spans.length === 0).length;
     console.log(
-      `redaction corpus: ${corpus.length} texts, ${corpus.filter((c) => c.spans.length === 0).length} hard negatives\n${lines.join("\n")}${errors.length ? `\n${errors.join("\n")}` : ""}`,
+      `redaction corpus: ${corpus.length} texts, ${negatives} without PII\n${all.markdown}\n\n` +
+        `held-out texts (holdout.txt): ${heldOut.length}\n${table(heldOut).markdown}` +
+        (errors.length ? `\n${errors.join("\n")}` : ""),
     );
-    expect(corpus.length).toBeGreaterThan(800);
+    expect(corpus.length).toBeGreaterThan(900);
+    expect(heldOut.length).toBeGreaterThan(60);
   });
 
   it.each(BUILTIN_KINDS)("%s has at least 30 labeled positives", (kind) => {
