@@ -5,7 +5,7 @@
  *
  * Limits (issue 6): the default browser entry ≤ 5 kB, with client-side redaction ≤ 10 kB.
  *
- * Known excess: core's `redactDeep` alone is ≈ 8.3 kB min+gz (≈ 2.5 kB of it `@noble/hashes`,
+ * Known excess: core's `redactDeep` alone is ≈ 8.7 kB min+gz (≈ 2.5 kB of it `@noble/hashes`,
  * for the synchronous HMAC of the `pseudonym` strategy, which the placeholder default never
  * calls), so "with redaction" cannot be ≤ 10 kB until core moves the HMAC out of that path.
  * Until then that row fails only above `ceilingBytes` (so it cannot grow unnoticed) and prints
@@ -43,8 +43,8 @@ const checks: Check[] = [
     contents: `export * from "${sdk}index.ts"; export * from "${sdk}redact.ts";`,
     limitBytes: 10000,
     knownExcess: {
-      ceilingBytes: 13500,
-      reason: "core's redactDeep alone is ≈ 8.3 kB, see the note at the top of scripts/size.ts",
+      ceilingBytes: 14000,
+      reason: "core's redactDeep alone is ≈ 8.7 kB, see the note at the top of scripts/size.ts",
     },
   },
   {
