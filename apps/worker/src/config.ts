@@ -1,0 +1,30 @@
+import { z } from "zod";
+
+const Env = z.object({
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL"),
+  LOOPKIT_MAINTENANCE_INTERVAL_MS: z.coerce.number().int().min(1000).default(3_600_000),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+});
+
+/** The worker's validated configuration. */
+export type WorkerConfig = z.infer<typeof Env>;
+
+/**
+ * Reads the worker's configuration. The worker shares the server's PostgreSQL database; the
+ * embedded PGlite database belongs to one process, where the server runs maintenance itself.
+ */
+export function loadWorkerConfig(env: Record<string, string | undefined>): WorkerConfig {
+  const present = Object.fromEntries(
+    Object.entries(env).filter(([, v]) => v !== undefined && v !== ""),
+  );
+  const parsed = Env.safeParse(present);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) =>
+      i.path[0] === "DATABASE_URL" && present.DATABASE_URL === undefined
+        ? "  DATABASE_URL: required: the worker runs beside servers on PostgreSQL (an embedded server maintains itself)"
+        : `  ${i.path.join(".")}: ${i.message}`,
+    );
+    throw new Error(`invalid configuration:\n${lines.join("\n")}`);
+  }
+  return parsed.data;
+}
