@@ -27,6 +27,7 @@ export {
   setExperimentStatus,
 } from "./experiments.js";
 export { type InsertOutcome, insertEvents } from "./insert-events.js";
+export { type MaintenanceResult, runMaintenance } from "./maintenance.js";
 export { applyRetention, type RetentionOptions, type RetentionResult } from "./retention.js";
 export {
   type ListRequestsOptions,
