@@ -10,10 +10,9 @@
  */
 import { writeFile } from "node:fs/promises";
 import { performance } from "node:perf_hooks";
+import { createDatabase, createEvaluationStore, migrate } from "@loopkit/db";
 import { startOpenAITestServer } from "@loopkit/openai-test-server";
 import OpenAI from "openai";
-import { createEvaluationStore } from "../../db/src/evaluations/index.js";
-import { openEvaluationTestDatabase } from "../../db/src/evaluations/test-databases.js";
 import type { EvaluationStore } from "../src/evaluation-store.js";
 import { createRubricJudge } from "../src/rubric-judge.js";
 import { executeEvaluationRun } from "../src/run-evaluation.js";
@@ -36,8 +35,9 @@ async function createRun(store: EvaluationStore, project: string, items: number,
 }
 
 async function main() {
-  const database = await openEvaluationTestDatabase("pglite");
-  const store: EvaluationStore = createEvaluationStore(database.db);
+  const database = await createDatabase(); // in-memory PGlite
+  await migrate(database);
+  const store: EvaluationStore = createEvaluationStore(database);
   const server = await startOpenAITestServer({ latencyMs: LATENCY_MS });
   const judge = createRubricJudge({
     llm: { model: "bench-judge", baseURL: server.baseURL, apiKey: "bench", maxRetries: 0 },

@@ -32,13 +32,31 @@ describe("parseJsonlDataset", () => {
 });
 
 describe("datasetFromInteractions", () => {
-  it("keeps interactions with an output, with request id, version and rating", () => {
+  it("keeps interactions with an output, with request id, version and latest rating on 1–5", () => {
     const items = datasetFromInteractions([
-      { id: "r1", input: "q", output: "a", promptVersion: "v3", rating: 5 },
+      {
+        id: "r1",
+        input: "q",
+        output: "a",
+        promptVersion: "v3",
+        feedback: [
+          { name: "rating", value: 2 },
+          { name: "thumbs", value: true },
+          // 7 on 0–10 → 1 + 4 × 0.7 = 3.8
+          { name: "rating", value: 7, scale: { min: 0, max: 10 } },
+        ],
+      },
       { id: "r2", input: "q", output: undefined, promptVersion: "v3" },
+      { id: "r3", input: "q", output: "b", promptVersion: null, feedback: [] },
     ]);
-    expect(items).toEqual([
-      { input: "q", output: "a", version: "v3", requestId: "r1", humanRating: 5 },
-    ]);
+    expect(items).toHaveLength(2);
+    expect(items[0]).toEqual({
+      input: "q",
+      output: "a",
+      version: "v3",
+      requestId: "r1",
+      humanRating: 3.8,
+    });
+    expect(items[1]).toEqual({ input: "q", output: "b", requestId: "r3" });
   });
 });

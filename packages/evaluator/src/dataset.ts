@@ -71,17 +71,26 @@ export function parseJsonlDataset(text: string, source = "dataset"): DatasetItem
   return items;
 }
 
-/** A logged interaction as `sampleRequests` from @loopkit/db returns it (the fields used here). */
+/**
+ * A logged interaction as `sampleRequests` from @loopkit/db returns it (only the fields used
+ * here): the request, and its feedback oldest first.
+ */
 export interface LoggedInteraction {
   id: string;
   input?: unknown;
   output?: unknown;
   promptVersion?: string | null;
-  /** The request's latest rating on 1–5, when a user rated it. */
-  rating?: number | null;
+  feedback?: readonly {
+    name: string;
+    value?: unknown;
+    scale?: { min: number; max: number } | null;
+  }[];
 }
 
-/** Turns logged interactions into dataset items; interactions without input or output are skipped. */
+/**
+ * Turns logged interactions into dataset items, skipping those without input or output. The
+ * human rating is the latest `rating` feedback, rescaled from its scale (default 1–5) to 1–5.
+ */
 export function datasetFromInteractions(rows: readonly LoggedInteraction[]): DatasetItem[] {
   const items: DatasetItem[] = [];
   for (const row of rows) {
@@ -90,11 +99,18 @@ export function datasetFromInteractions(rows: readonly LoggedInteraction[]): Dat
       output: row.output,
       version: row.promptVersion ?? undefined,
       requestId: row.id,
-      humanRating: row.rating ?? undefined,
+      humanRating: latestRating(row.feedback ?? []),
     });
     if (parsed.success && parsed.data.output !== undefined) items.push(parsed.data);
   }
   return items;
+}
+
+function latestRating(feedback: NonNullable<LoggedInteraction["feedback"]>): number | undefined {
+  const rating = feedback.filter((f) => f.name === "rating" && typeof f.value === "number").at(-1);
+  if (!rating) return undefined;
+  const { min, max } = rating.scale ?? { min: 1, max: 5 };
+  return 1 + (4 * ((rating.value as number) - min)) / (max - min);
 }
 
 /** The output of `version` in an item, if the item has one. */

@@ -7,7 +7,7 @@ import { createOutputGenerator } from "../src/output-generator.js";
 import { createPairwiseJudge } from "../src/pairwise-judge.js";
 import { createRubricJudge } from "../src/rubric-judge.js";
 import { executeEvaluationRun } from "../src/run-evaluation.js";
-import { openTestStore, TEST_DRIVERS } from "./test-store.js";
+import { openTestStore, testDrivers } from "./test-store.js";
 
 // End to end: the real openai client against the local OpenAI-compatible server, runs stored in
 // real databases (PGlite and PostgreSQL). Expected costs are computed from the token counts the
@@ -37,7 +37,7 @@ const dataset = (n: number): DatasetItem[] =>
     humanRating: 1 + (i % 5),
   }));
 
-describe.each(TEST_DRIVERS)("offline evaluation on %s", (driver) => {
+describe.each(await testDrivers())("offline evaluation on %s", (driver) => {
   let store: EvaluationStore;
   let close: () => Promise<void>;
   let server: OpenAITestServer;

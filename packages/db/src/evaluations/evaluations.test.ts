@@ -1,18 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Database } from "../database.js";
+import { openTestDatabase, testDrivers } from "../testing.js";
 import { createEvaluationStore } from "./evaluation-store.js";
-import { openEvaluationTestDatabase, TEST_DRIVERS, type TestDatabase } from "./test-databases.js";
 
 // Expected values are the inputs written by each test, read back through real SQL on both
 // drivers (embedded PGlite and PostgreSQL 15).
 
-describe.each(TEST_DRIVERS)("evaluation queries on %s", (driver) => {
-  let test: TestDatabase;
+describe.each(await testDrivers())("evaluation queries on %s", (driver) => {
+  let db: Database;
   let store: ReturnType<typeof createEvaluationStore>;
   beforeAll(async () => {
-    test = await openEvaluationTestDatabase(driver);
-    store = createEvaluationStore(test.db);
+    db = await openTestDatabase(driver);
+    store = createEvaluationStore(db);
   });
-  afterAll(() => test.close());
+  afterAll(() => db.close());
 
   const newRun = (projectId: string, items = 3) => ({
     projectId,
@@ -96,10 +97,10 @@ describe.each(TEST_DRIVERS)("evaluation queries on %s", (driver) => {
 
   it("reclaims items whose lease expired (a crashed worker) but not live claims", async () => {
     const run = await store.createEvaluationRun(newRun("p3", 2));
-    await store.claimPendingItems("p3", run.id, 1, 50);
+    await store.claimPendingItems("p3", run.id, 1, 1_000);
     await store.claimPendingItems("p3", run.id, 1, 60_000);
     expect(await store.claimPendingItems("p3", run.id, 5, 60_000)).toEqual([]);
-    await new Promise((resolve) => setTimeout(resolve, 120));
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
     const reclaimed = await store.claimPendingItems("p3", run.id, 5, 60_000);
     expect(reclaimed.map((i) => [i.itemIndex, i.attempts])).toEqual([[0, 2]]);
   });
