@@ -12,7 +12,9 @@ export type KappaWeights = "none" | "linear" | "quadratic";
  *
  * O the observed confusion matrix, E = outer product of the marginals / N, and weights
  * wᵢⱼ = [i ≠ j] (unweighted), |i − j| (linear) or (i − j)² (quadratic), where i, j index the
- * sorted categories. Returns null when agreement by chance is total (the ratio is 0/0).
+ * sorted categories. Returns null when agreement by chance is total (the ratio is 0/0). For an
+ * ordinal scale pass `categories` (e.g. [1, 2, 3, 4, 5]) so that weights use the whole scale even
+ * when some values never occur.
  * Reference: J. Cohen (1960), Educ. Psychol. Meas. 20:37–46; J. Cohen (1968), Psychol. Bull.
  * 70:213–220 (weighted); scikit-learn `cohen_kappa_score(weights=None|"linear"|"quadratic")`.
  */

@@ -339,10 +339,16 @@ function decideVariant(
         ],
       };
     }
-    return { decision: "ship_variant", reasons: [`${primary.metric} is significantly better`] };
+    return {
+      decision: "ship_variant",
+      reasons: [`${primary.metric} is significantly better: ${evidence(primary)}`],
+    };
   }
   if (primary.verdict === "worse") {
-    return { decision: "stop", reasons: [`${primary.metric} is significantly worse`] };
+    return {
+      decision: "stop",
+      reasons: [`${primary.metric} is significantly worse: ${evidence(primary)}`],
+    };
   }
   if (!sequential && plannedN !== null) {
     return {
@@ -358,6 +364,18 @@ function decideVariant(
         : `${primary.metric}: no significant difference yet; without mde or sequential analysis, repeated looks inflate false positives`,
     ],
   };
+}
+
+/** "0.6 → 0.639 (+6.6%), always-valid p = 0.0393" */
+function evidence(primary: PrimaryMetricResult): string {
+  const p = primary.sequential
+    ? `always-valid p = ${primary.sequential.pValue.toPrecision(3)}`
+    : `adjusted p = ${primary.adjustedPValue?.toPrecision(3)}`;
+  const lift =
+    primary.relativeDifference === null
+      ? ""
+      : ` (${primary.relativeDifference >= 0 ? "+" : ""}${pct(primary.relativeDifference)})`;
+  return `${primary.controlValue?.toPrecision(3)} → ${primary.value?.toPrecision(3)}${lift}, ${p}`;
 }
 
 function pct(x: number): string {
