@@ -391,6 +391,10 @@ function pct(x: number): string {
  * `sequential` (α split across variants), Bayesian chance to beat control and expected loss;
  * (4) check guardrails; (5) decide per variant and overall (`keep_running | ship_variant |
  * stop`); (6) size the test for `mde`.
+ *
+ * The analysis sees only the current aggregates. The sequential guarantee (false positives ≤ α
+ * however often it is read) is for the first look at which it decides, so a caller that reads it
+ * repeatedly should record that first `ship_variant`/`stop` rather than let a later look undo it.
  */
 export function analyzeExperiment(input: ExperimentInput): ExperimentAnalysis {
   // (1) Validate.

@@ -31,6 +31,7 @@ export {
   type PrimaryMetricResult,
   type VariantResult,
 } from "./experiment.js";
+export { experimentWeights } from "./experiment-weights.js";
 export type { Interval } from "./interval.js";
 export {
   type MannWhitneyOptions,
