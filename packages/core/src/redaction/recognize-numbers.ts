@@ -137,9 +137,11 @@ function scanRun(text: string, run: string, runStart: number, emit: Emit): void 
     let found = -1;
     let foundStart = -1;
     let kind: ReturnType<typeof classifyNumber> = null;
-    if (canStart) {
+    const last = Math.min(n - 1, i + MAX_WINDOW_GROUPS - 1);
+    // Skip a start whose longest window holds under 9 digits and cannot be an IPv4 quad.
+    const reachable = digitsBefore[last + 1]! - digitsBefore[i]!;
+    if (canStart && (reachable >= 9 || dotted[i] === true)) {
       const ws = windowStarts[i]!;
-      const last = Math.min(n - 1, i + MAX_WINDOW_GROUPS - 1);
       let j = last;
       while (j >= i && ends[j]! - ws > MAX_WINDOW_CHARS) j--;
       for (; j >= i; j--) {
