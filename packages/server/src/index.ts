@@ -5,16 +5,23 @@ export {
   hashApiKey,
   isApiKeyOfKind,
 } from "./auth/api-keys.js";
+export type {
+  AssignmentConfig,
+  AssignmentConfigs,
+} from "./experiments/assignment-configs.js";
 export { createFetchHandler } from "./http/fetch.js";
 export { createNodeHandler, type NodeHandlerOptions } from "./http/node.js";
 export type { CorsOrigins } from "./http/policy.js";
 export type { IngestResult } from "./ingest/ingest-batch.js";
 export type { EventResult } from "./ingest/validate.js";
+export type { FeedbackItem } from "./queries/feedback-of.js";
+export type { ShadowComparison } from "./queries/shadow-comparison.js";
 export { type AppRouter, appRouter, type RouterInputs, type RouterOutputs } from "./root.js";
 export { type CreatedApiKey, issueApiKey } from "./routers/projects.js";
 export {
   createLoopkitServices,
   DEFAULT_LIMITS,
+  type JudgeLlmSettings,
   type LoopkitServices,
   type LoopkitServicesOptions,
   type ServerLimits,

@@ -1,4 +1,5 @@
 import type { Database } from "@loopkit/db";
+import { BackgroundRuns } from "./evaluations/background-runs.js";
 import { IngestGate } from "./ingest/gate.js";
 
 /** Limits the server enforces on every request. */
@@ -15,6 +16,15 @@ export const DEFAULT_LIMITS: ServerLimits = {
   maxBodyBytes: 5 * 1024 * 1024,
 };
 
+/** The OpenAI-compatible endpoint judges and candidate prompts run on (evaluations). */
+export interface JudgeLlmSettings {
+  /** e.g. `http://localhost:11434/v1`; the openai SDK's default when absent. */
+  baseURL?: string;
+  apiKey: string;
+  /** The judge model, e.g. `gpt-4o-mini`. */
+  model: string;
+}
+
 /** What the router needs from the process that hosts it. */
 export interface LoopkitServices {
   db: Database;
@@ -24,6 +34,12 @@ export interface LoopkitServices {
   adminToken?: string;
   limits: ServerLimits;
   ingestGate: IngestGate;
+  /** Evaluations are off (answering how to turn them on) without it. */
+  llm?: JudgeLlmSettings;
+  /** Evaluation runs executing in this process; `stopAll()` them before closing the database. */
+  backgroundRuns: BackgroundRuns;
+  /** Where background failures are reported (default: nowhere; the run's status records them). */
+  onBackgroundError: (error: unknown) => void;
 }
 
 /** Options of {@link createLoopkitServices}. */
@@ -32,6 +48,8 @@ export interface LoopkitServicesOptions {
   secret: string;
   adminToken?: string;
   limits?: Partial<ServerLimits>;
+  llm?: JudgeLlmSettings;
+  onBackgroundError?: (error: unknown) => void;
 }
 
 /** Builds the services a router needs, with defaults for the limits left out. */
@@ -46,5 +64,8 @@ export function createLoopkitServices(options: LoopkitServicesOptions): LoopkitS
     ...(options.adminToken ? { adminToken: options.adminToken } : {}),
     limits,
     ingestGate: new IngestGate(limits.maxInFlightBatches),
+    ...(options.llm ? { llm: options.llm } : {}),
+    backgroundRuns: new BackgroundRuns(),
+    onBackgroundError: options.onBackgroundError ?? (() => {}),
   };
 }

@@ -8,7 +8,12 @@ import { createProject, type Database } from "@loopkit/db";
 import { openTestDatabase, type TestDriver } from "@loopkit/db/testing";
 import { createNodeHandler } from "./http/node.js";
 import { issueApiKey } from "./routers/projects.js";
-import { createLoopkitServices, type ServerLimits } from "./services.js";
+import {
+  createLoopkitServices,
+  type JudgeLlmSettings,
+  type LoopkitServices,
+  type ServerLimits,
+} from "./services.js";
 
 /** A project with its two keys. */
 export interface TestProject {
@@ -25,6 +30,7 @@ export type TestResponse = { status: number; body: any; headers: Headers };
 export interface TestServer {
   url: string;
   db: Database;
+  services: LoopkitServices;
   adminToken: string;
   a: TestProject;
   b: TestProject;
@@ -48,6 +54,7 @@ async function makeProject(db: Database, name: string): Promise<TestProject> {
 export async function startTestServer(
   driver: TestDriver,
   limits: Partial<ServerLimits> = {},
+  options: { llm?: JudgeLlmSettings } = {},
 ): Promise<TestServer> {
   const db = await openTestDatabase(driver);
   const services = createLoopkitServices({
@@ -55,6 +62,7 @@ export async function startTestServer(
     secret: "test-secret-0123456789abcdef0123456789",
     adminToken: ADMIN_TOKEN,
     limits,
+    ...(options.llm ? { llm: options.llm } : {}),
   });
   const handler = createNodeHandler(services, { corsOrigins: ["https://app.example"] });
   const server = createServer((req, res) => {
@@ -89,6 +97,7 @@ export async function startTestServer(
   return {
     url,
     db,
+    services,
     adminToken: ADMIN_TOKEN,
     a,
     b,
@@ -96,6 +105,7 @@ export async function startTestServer(
     query: (path, input, token) => send("GET", path, input, token),
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await services.backgroundRuns.stopAll();
       await db.close();
     },
   };

@@ -4,8 +4,9 @@
  * `publicProcedure` (anyone), `projectProcedure` (a public or secret key of a project),
  * `secretProcedure` (a secret key) and `adminProcedure` (the admin token).
  */
-import { LoopkitError, type LoopkitErrorCode } from "@loopkit/core";
+import { type FieldIssue, LoopkitError, type LoopkitErrorCode, toFieldIssues } from "@loopkit/core";
 import { initTRPC, TRPCError } from "@trpc/server";
+import type { z } from "zod";
 import { bearerToken, type Caller, resolveCaller } from "./auth/resolve.js";
 import type { LoopkitServices } from "./services.js";
 
@@ -53,14 +54,31 @@ const t = initTRPC.context<Context>().create({
         : error.code === "BAD_REQUEST"
           ? "INVALID_INPUT"
           : error.code;
+    // Bad input names each field: `issues: [{ path: "variants.1.weight", message }]`.
+    const issues: FieldIssue[] | undefined =
+      error.code === "BAD_REQUEST" && isZodError(cause) ? toFieldIssues(cause) : undefined;
     return {
       ...shape,
       // Internal failures never leak their message (it may hold SQL or data).
-      message: error.code === "INTERNAL_SERVER_ERROR" ? "internal error" : shape.message,
-      data: { ...shape.data, stack: undefined, loopkitCode },
+      message:
+        error.code === "INTERNAL_SERVER_ERROR"
+          ? "internal error"
+          : issues
+            ? `invalid input: ${issues.map((i) => `${i.path}: ${i.message}`).join("; ")}`
+            : shape.message,
+      data: { ...shape.data, stack: undefined, loopkitCode, ...(issues ? { issues } : {}) },
     };
   },
 });
+
+function isZodError(value: unknown): value is z.ZodError {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    Array.isArray((value as { issues?: unknown }).issues) &&
+    (value as { name?: unknown }).name === "ZodError"
+  );
+}
 
 /** Builds a router from procedures. */
 export const createTRPCRouter = t.router;
@@ -73,13 +91,34 @@ const unauthorized = () =>
     message: "send a valid API key as 'Authorization: Bearer <key>'",
   });
 
+/**
+ * Turns a `LoopkitError` thrown by a repository or library (NOT_FOUND, CONFLICT, INVALID_INPUT…)
+ * into the tRPC error of the same meaning, so it answers 404/409/400 rather than 500.
+ */
+const loopkitErrors = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (!result.ok && result.error.cause instanceof LoopkitError) {
+    throw toTRPCError(result.error.cause);
+  }
+  return result;
+});
+
+const base = t.procedure.use(loopkitErrors);
+
 /** Anyone may call. */
-export const publicProcedure = t.procedure;
+export const publicProcedure = base;
 
 /** Any key of a project (public or secret); the project comes from the key, never from input. */
-export const projectProcedure = t.procedure.use(({ ctx, next }) => {
+export const projectProcedure = base.use(({ ctx, next }) => {
   if (ctx.caller.type !== "key") throw unauthorized();
-  return next({ ctx: { ...ctx, projectId: ctx.caller.projectId, keyKind: ctx.caller.kind } });
+  return next({
+    ctx: {
+      ...ctx,
+      projectId: ctx.caller.projectId,
+      keyKind: ctx.caller.kind,
+      keyId: ctx.caller.keyId,
+    },
+  });
 });
 
 /** A secret key: everything in its project. */
@@ -94,7 +133,7 @@ export const secretProcedure = projectProcedure.use(({ ctx, next }) => {
 });
 
 /** The admin token from the server's environment (project management). */
-export const adminProcedure = t.procedure.use(({ ctx, next }) => {
+export const adminProcedure = base.use(({ ctx, next }) => {
   if (ctx.caller.type !== "admin") {
     throw new TRPCError({
       code: "UNAUTHORIZED",

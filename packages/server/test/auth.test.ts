@@ -8,6 +8,29 @@ import { logEvent } from "./events.js";
 /** Who may call each procedure. A procedure missing here fails the enumeration test. */
 const ACCESS: Record<string, "project" | "secret" | "admin"> = {
   "ingest.batch": "project",
+  "experiments.config": "project",
+  "experiments.create": "secret",
+  "experiments.list": "secret",
+  "experiments.get": "secret",
+  "experiments.start": "secret",
+  "experiments.stop": "secret",
+  "experiments.analyze": "secret",
+  "evaluations.start": "secret",
+  "evaluations.get": "secret",
+  "evaluations.list": "secret",
+  "evaluations.results": "secret",
+  "feedback.list": "secret",
+  "prompts.create": "secret",
+  "prompts.list": "secret",
+  "prompts.get": "secret",
+  "prompts.transition": "secret",
+  "prompts.requestPromotion": "secret",
+  "prompts.approve": "secret",
+  "prompts.reject": "secret",
+  "prompts.approvals": "secret",
+  "prompts.history": "secret",
+  "requests.list": "secret",
+  "shadow.compare": "secret",
   "metrics.compareVersions": "secret",
   "projects.create": "admin",
   "projects.list": "admin",
@@ -21,9 +44,10 @@ const ACCESS: Record<string, "project" | "secret" | "admin"> = {
 
 // At run time `_def.procedures` is a flat map of dotted paths (its static type is the nested record).
 const flat = appRouter._def.procedures as unknown as Record<string, AnyProcedure>;
-const procedures = Object.entries(flat).map(
-  ([path, procedure]) => ({ path, type: procedure._def.type }),
-);
+const procedures = Object.entries(flat).map(([path, procedure]) => ({
+  path,
+  type: procedure._def.type,
+}));
 
 it("every procedure of the router has an access rule, so each gets the auth tests", () => {
   expect(procedures.map((p) => p.path).sort()).toEqual(Object.keys(ACCESS).sort());

@@ -21,13 +21,17 @@ export function createFetchHandler(
   const endpoint = (options.basePath ?? "/trpc").replace(/\/$/, "");
   const corsOrigins = options.corsOrigins ?? [];
   return async function handle(request: Request): Promise<Response> {
+    const requestId = request.headers.get("x-request-id")?.slice(0, 128) || crypto.randomUUID();
     const length = Number(request.headers.get("content-length") ?? 0);
     const procedurePath = new URL(request.url).pathname.slice(endpoint.length + 1);
     const extra = isBrowserPath(procedurePath)
       ? corsHeaders(request.headers.get("origin"), corsOrigins)
       : {};
     if (request.method === "OPTIONS") {
-      return new Response(null, { status: 204, headers: { ...SECURITY_HEADERS, ...extra } });
+      return new Response(null, {
+        status: 204,
+        headers: { ...SECURITY_HEADERS, ...extra, "x-request-id": requestId },
+      });
     }
     if (length > services.limits.maxBodyBytes) {
       return Response.json(
@@ -37,7 +41,7 @@ export function createFetchHandler(
             data: { loopkitCode: "PAYLOAD_TOO_LARGE", httpStatus: 413 },
           },
         },
-        { status: 413, headers: SECURITY_HEADERS },
+        { status: 413, headers: { ...SECURITY_HEADERS, "x-request-id": requestId } },
       );
     }
     const response = await fetchRequestHandler({
@@ -50,7 +54,11 @@ export function createFetchHandler(
         return wait === null ? {} : { headers: { "retry-after": String(wait) } };
       },
     });
-    for (const [name, value] of Object.entries({ ...SECURITY_HEADERS, ...extra })) {
+    for (const [name, value] of Object.entries({
+      ...SECURITY_HEADERS,
+      ...extra,
+      "x-request-id": requestId,
+    })) {
       response.headers.set(name, value);
     }
     return response;
