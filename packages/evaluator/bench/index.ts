@@ -6,11 +6,14 @@
  *   pnpm bench            full run (about half a minute)
  *   pnpm bench --smoke    a few items per case, to check the benchmark still works
  *
- * Runs are stored in an in-memory PGlite; results go to bench/results.json.
+ * Runs are stored in a fresh migrated database per driver: embedded PGlite, and PostgreSQL
+ * when it answers (see @loopkit/db/testing); results go to bench/results.json.
  */
 import { writeFile } from "node:fs/promises";
+import { availableParallelism } from "node:os";
 import { performance } from "node:perf_hooks";
-import { createDatabase, createEvaluationStore, migrate } from "@loopkit/db";
+import { createEvaluationStore, type Database } from "@loopkit/db";
+import { openTestDatabase, type TestDriver, testDrivers } from "@loopkit/db/testing";
 import { startOpenAITestServer } from "@loopkit/openai-test-server";
 import OpenAI from "openai";
 import type { EvaluationStore } from "../src/evaluation-store.js";
@@ -34,15 +37,14 @@ async function createRun(store: EvaluationStore, project: string, items: number,
   });
 }
 
-async function main() {
-  const database = await createDatabase(); // in-memory PGlite
-  await migrate(database);
+async function benchDriver(driver: TestDriver) {
+  const database: Database = await openTestDatabase(driver);
   const store: EvaluationStore = createEvaluationStore(database);
   const server = await startOpenAITestServer({ latencyMs: LATENCY_MS });
   const judge = createRubricJudge({
     llm: { model: "bench-judge", baseURL: server.baseURL, apiKey: "bench", maxRetries: 0 },
   });
-  const results: Record<string, unknown> = { latencyMs: LATENCY_MS, smoke, throughput: [] };
+  const results: Record<string, unknown> = { driver, throughput: [] };
 
   for (const concurrency of [1, 8, 32]) {
     const items = smoke ? concurrency * 2 : Math.max(20, concurrency * 10);
@@ -66,7 +68,7 @@ async function main() {
     };
     (results.throughput as unknown[]).push(row);
     console.log(
-      `concurrency ${concurrency}: ${row.judgmentsPerSecond} judgments/s (${items} items in ${row.seconds}s; ideal ${row.idealPerSecond}/s)`,
+      `[${driver}] concurrency ${concurrency}: ${row.judgmentsPerSecond} judgments/s (${items} items in ${row.seconds}s; ideal ${row.idealPerSecond}/s)`,
     );
   }
 
@@ -107,16 +109,22 @@ async function main() {
     overheadPerJudgmentMs: round(perJudgmentMs - bareCallMs, 3),
   };
   console.log(
-    `overhead: ${round(perJudgmentMs, 3)} ms per judgment at 0 ms latency, ${round(bareCallMs, 3)} ms per bare SDK call → ${round(perJudgmentMs - bareCallMs, 3)} ms evaluator overhead per judgment (PGlite store)`,
+    `[${driver}] overhead: ${round(perJudgmentMs, 3)} ms per judgment at 0 ms latency, ${round(bareCallMs, 3)} ms per bare SDK call → ${round(perJudgmentMs - bareCallMs, 3)} ms evaluator overhead per judgment`,
   );
 
   await server.close();
   await database.close();
-  if (!smoke)
-    await writeFile(
-      new URL("./results.json", import.meta.url),
-      `${JSON.stringify(results, null, 2)}\n`,
-    );
+  return results;
+}
+
+async function main() {
+  const drivers = [];
+  for (const driver of await testDrivers()) drivers.push(await benchDriver(driver));
+  const results = { latencyMs: LATENCY_MS, cores: availableParallelism(), drivers };
+  if (!smoke) {
+    const file = new URL("./results.json", import.meta.url);
+    await writeFile(file, `${JSON.stringify(results, null, 2)}\n`);
+  }
 }
 
 function round(x: number, digits: number): number {

@@ -5,6 +5,8 @@ import type { EvaluationItem, ItemResult } from "./types.js";
 /**
  * Claims up to `limit` items of a run for judging: pending items, and items whose claim's lease
  * expired (their process crashed). Claimed items are `running` until `leaseMs` from now.
+ * Both branches walk the `(project_id, run_id, status, item_index)` index, so a claim costs the
+ * same at the end of a large run as at its start.
  * `FOR UPDATE SKIP LOCKED` lets several workers claim from one run without taking the same item.
  */
 export async function claimPendingItems(
@@ -15,19 +17,24 @@ export async function claimPendingItems(
   leaseMs: number,
 ): Promise<EvaluationItem[]> {
   const rows = await db.query(
-    `WITH picked AS (
+    `WITH pending AS (
        SELECT item_index FROM evaluation_items
-        WHERE project_id = $1 AND run_id = $2::uuid
-          AND (status = 'pending' OR (status = 'running' AND lease_expires_at < now()))
-        ORDER BY item_index
-        LIMIT $3
-        FOR UPDATE SKIP LOCKED
+        WHERE project_id = $1 AND run_id = $2::uuid AND status = 'pending'
+        ORDER BY item_index LIMIT $3 FOR UPDATE SKIP LOCKED
+     ), expired AS (
+       SELECT item_index FROM evaluation_items
+        WHERE project_id = $1 AND run_id = $2::uuid AND status = 'running'
+          AND lease_expires_at < now()
+        ORDER BY item_index LIMIT $3 FOR UPDATE SKIP LOCKED
+     ), picked AS (
+       SELECT item_index FROM pending UNION ALL SELECT item_index FROM expired
+        ORDER BY item_index LIMIT $3
      )
      UPDATE evaluation_items i
         SET status = 'running', attempts = i.attempts + 1,
             lease_expires_at = now() + make_interval(secs => $4::float8 / 1000)
-       FROM picked
-      WHERE i.project_id = $1 AND i.run_id = $2::uuid AND i.item_index = picked.item_index
+      WHERE i.project_id = $1 AND i.run_id = $2::uuid
+        AND i.item_index = ANY (ARRAY(SELECT item_index FROM picked))
       RETURNING ${ITEM_COLUMNS.split(",")
         .map((c) => `i.${c.trim()}`)
         .join(", ")}`,
