@@ -35,3 +35,27 @@ export interface VersionAggregate {
   latencyP50: number | null;
   latencyP95: number | null;
 }
+
+/** The aggregate of a version with no requests yet: every count 0, no latencies. */
+export function emptyVersionAggregate(version: string): VersionAggregate {
+  return {
+    version,
+    requests: 0,
+    errors: 0,
+    outcomes: 0,
+    successes: 0,
+    ratingCounts: {},
+    thumbs: 0,
+    thumbsUp: 0,
+    copied: 0,
+    regenerated: 0,
+    edited: 0,
+    abandoned: 0,
+    flagged: 0,
+    costed: 0,
+    costMicrosSum: 0,
+    costMicrosSumSquares: 0,
+    latencyP50: null,
+    latencyP95: null,
+  };
+}

@@ -1,4 +1,4 @@
-export type { VersionAggregate } from "./aggregates.js";
+export { emptyVersionAggregate, type VersionAggregate } from "./aggregates.js";
 export {
   type AssignableExperiment,
   type Assignment,

@@ -1,4 +1,4 @@
-import type { VersionAggregate } from "@loopkit/core";
+import { emptyVersionAggregate, type VersionAggregate } from "@loopkit/core";
 import { analyzeExperiment } from "../src/index.js";
 import { binomial, seededRandom } from "./prng.js";
 
@@ -26,26 +26,7 @@ export interface PeekingOutcome {
 }
 
 function arm(version: string, n: number, successes: number): VersionAggregate {
-  return {
-    version,
-    requests: n,
-    errors: 0,
-    outcomes: n,
-    successes,
-    ratingCounts: {},
-    thumbs: 0,
-    thumbsUp: 0,
-    copied: 0,
-    regenerated: 0,
-    edited: 0,
-    abandoned: 0,
-    flagged: 0,
-    costed: 0,
-    costMicrosSum: 0,
-    costMicrosSumSquares: 0,
-    latencyP50: null,
-    latencyP95: null,
-  };
+  return { ...emptyVersionAggregate(version), requests: n, outcomes: n, successes };
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { VersionAggregate } from "@loopkit/core";
+import { emptyVersionAggregate, type VersionAggregate } from "@loopkit/core";
 import { requireInput } from "./errors.js";
 import { percentileOfSorted } from "./percentile.js";
 
@@ -38,29 +38,6 @@ function isFlag(feedback: RequestFeedback): boolean {
   return feedback.name.startsWith("flag.") && feedback.value !== false;
 }
 
-function emptyAggregate(version: string): VersionAggregate {
-  return {
-    version,
-    requests: 0,
-    errors: 0,
-    outcomes: 0,
-    successes: 0,
-    ratingCounts: {},
-    thumbs: 0,
-    thumbsUp: 0,
-    copied: 0,
-    regenerated: 0,
-    edited: 0,
-    abandoned: 0,
-    flagged: 0,
-    costed: 0,
-    costMicrosSum: 0,
-    costMicrosSumSquares: 0,
-    latencyP50: null,
-    latencyP95: null,
-  };
-}
-
 /**
  * Aggregates in-memory requests per version exactly as the database does (see
  * `VersionAggregate`): shadow runs are skipped; each request counts once per signal, with its
@@ -83,7 +60,7 @@ export function aggregateRecords(records: readonly RequestRecord[]): VersionAggr
     if (record.shadow) return;
     let entry = byVersion.get(record.version);
     if (!entry) {
-      entry = { aggregate: emptyAggregate(record.version), latencies: [] };
+      entry = { aggregate: emptyVersionAggregate(record.version), latencies: [] };
       byVersion.set(record.version, entry);
     }
     const a = entry.aggregate;
