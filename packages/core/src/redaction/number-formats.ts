@@ -16,6 +16,13 @@ const PHONE_DE = /^(?:\(0[1-9]\d{1,4}\)|0[1-9]\d{1,4})[ /-]\d{3,8}(?:[ -]\d{1,5}
 const PHONE_FR = /^0[1-9](?:[ .-]\d{2}){4}$/;
 const PHONE_IN = /^0?[6-9]\d{4}[ -]\d{5}$/;
 const PHONE_INTL_CHARS = /^\+[1-9][\d ().-]*\d$/;
+/** Bare national numbers, taken only after a phone word: US/Canada, UK/DE/FR (trunk 0), India. */
+const PHONE_BARE = /^(?:1?[2-9]\d{2}[2-9]\d{6}|0[1-9]\d{8,10}|[6-9]\d{9})$/;
+const SSN_CONTEXT = /ssn|social security|ss#/;
+const PHONE_CONTEXT =
+  /\b(?:phone|tel|telephone|mobile|cell|call|text me|sms|whatsapp|fax|ring|dial|my number)\b[^\d]{0,15}$/;
+/** "Call ID 4155550132", "phone order #…": an identifier right before the digits wins. */
+const ID_CONTEXT = /\b(?:id|ref|order|invoice|ticket|account|acct|no\.?|nr\.?)\s*[:#]?\s*$|#\s*$/;
 
 function validOctet(part: string): boolean {
   if (part.length > 1 && part.charCodeAt(0) === 48) return false;
@@ -95,10 +102,11 @@ export function isPhoneNumber(window: string, digits: string): boolean {
  * Classifies a window: IPv4, SSN, card or phone, or `null`.
  *
  * @param window - Digits with separators, starting and ending at a digit (or `+`/`(` at the start).
- * @param ssnContext - Tells whether "SSN" or "social security" was written just before (then 9
- *   bare digits are an SSN); called only for 9 bare digits.
+ * @param before - The 30 characters before the window, lower-cased (called only for bare digit
+ *   runs): 9 bare digits are an SSN after "SSN" or "social security", 10–11 bare digits a
+ *   phone number after a phone word ("call", "mobile", "tel", "WhatsApp"…).
  */
-export function classifyNumber(window: string, ssnContext: () => boolean): BuiltinKind | null {
+export function classifyNumber(window: string, before: () => string): BuiltinKind | null {
   const digits = window.replace(/\D+/g, "");
   if (digits.length < 9) return isIpv4(window) ? "IP_ADDRESS" : null;
   if (isIpv4(window)) return "IP_ADDRESS";
@@ -106,7 +114,7 @@ export function classifyNumber(window: string, ssnContext: () => boolean): Built
     if (isFormattedSsn(window)) return "US_SSN";
     if (
       window.length === 9 &&
-      ssnContext() &&
+      SSN_CONTEXT.test(before()) &&
       isSsnDigits(digits.slice(0, 3), digits.slice(3, 5), digits.slice(5))
     ) {
       return "US_SSN";
@@ -114,5 +122,9 @@ export function classifyNumber(window: string, ssnContext: () => boolean): Built
   }
   if (isCardNumber(window, digits)) return "CREDIT_CARD";
   if (isPhoneNumber(window, digits)) return "PHONE";
+  if (window.length === digits.length && PHONE_BARE.test(digits)) {
+    const context = before();
+    if (PHONE_CONTEXT.test(context) && !ID_CONTEXT.test(context)) return "PHONE";
+  }
   return null;
 }

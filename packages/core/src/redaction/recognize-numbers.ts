@@ -9,7 +9,6 @@ import { classifyNumber } from "./number-formats.js";
 const NUMERIC_RUN = /\+?\(?\d+(?:(?:[ \-./]\(?|\)[ -]?|\()\d+)*/g;
 const MAX_WINDOW_CHARS = 45;
 const MAX_WINDOW_GROUPS = 8;
-const SSN_CONTEXT = /ssn|social security|ss#/;
 const VERSION_CONTEXT = /(?:\b(?:version|ver\.?|section|chapter|clause|step|rule)|§)\s*$/i;
 
 /**
@@ -157,9 +156,7 @@ function scanRun(text: string, run: string, runStart: number, emit: Emit): void 
         if (window.length < 7) break;
         const absoluteStart = runStart + from;
         const k = classifyNumber(window, () =>
-          SSN_CONTEXT.test(
-            text.slice(Math.max(0, absoluteStart - 30), absoluteStart).toLowerCase(),
-          ),
+          text.slice(Math.max(0, absoluteStart - 30), absoluteStart).toLowerCase(),
         );
         if (
           k === "IP_ADDRESS" &&

@@ -122,6 +122,13 @@ describe("redact", () => {
     for (const o of others) expect(redact(o).findings).toEqual([]);
   });
 
+  it("takes bare 10–11 digit phone numbers only after a phone word, not after an id", () => {
+    expect(redact("call me on 4155550132").text).toBe("call me on [PHONE]");
+    expect(redact("WhatsApp: 07700900461").text).toBe("WhatsApp: [PHONE]");
+    expect(redact("order 4155550132").findings).toEqual([]);
+    expect(redact("call ID 4155550132").findings).toEqual([]);
+  });
+
   it("takes 9 bare digits for an SSN only after the word SSN", () => {
     expect(redact("my SSN: 123456789").text).toBe("my SSN: [US_SSN]");
     expect(redact("order 123456789").findings).toEqual([]);

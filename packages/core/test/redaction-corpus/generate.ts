@@ -498,6 +498,39 @@ for (const line of readFileSync(here("holdout.txt"), "utf8").split("\n")) {
   holdout.push({ text, spans, set: "holdout" });
 }
 
+// Phone numbers written as bare digits count only after a phone word (made-up numbers in the
+// fictional ranges above: NANP 555-01xx, Ofcom 07700 900xxx and 020 7946 0xxx, ACMA 0491 570xxx).
+const barePhones = [
+  "4155550132",
+  "2125550147",
+  "07700900461",
+  "02079460123",
+  "0491570156",
+  "9876543210",
+  "15555550123",
+  "0612345678",
+  "01512345678",
+  "8765432109",
+];
+const bareTemplates = [
+  "Call me on {v} after six.",
+  "my number is {v}",
+  "Mobile: {v}",
+  "WhatsApp {v} if urgent",
+  "you can text me at {v}",
+  "Tel {v}",
+];
+barePhones.forEach((value, i) => {
+  for (let k = 0; k < 2; k++) {
+    const template = bareTemplates[(i + k * 3) % bareTemplates.length]!;
+    const at = template.indexOf("{v}");
+    cases.push({
+      text: template.replace("{v}", value),
+      spans: [{ kind: "PHONE", start: at, end: at + value.length }],
+    });
+  }
+});
+
 const negatives = readFileSync(here("negatives.txt"), "utf8")
   .split("\n")
   .map((line) => line.replace(/\\n/g, "\n"))
