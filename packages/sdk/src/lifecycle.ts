@@ -15,6 +15,12 @@ export interface LifecycleOptions {
 }
 
 type Signal = "SIGTERM" | "SIGINT";
+
+/**
+ * The signal flushes of every client in this process: the last client to handle a signal
+ * re-raises it, so it waits for the others' flushes too.
+ */
+const signalFlushes = new Set<Promise<unknown>>();
 interface ProcessLike {
   pid: number;
   on(event: string, listener: (...args: never[]) => void): unknown;
@@ -84,10 +90,15 @@ export function attachLifecycle(hooks: LifecycleHooks, options: LifecycleOptions
         const deadline = new Promise<void>((resolve) => {
           timer = setTimeout(resolve, options.exitTimeoutMs);
         });
-        void Promise.race([hooks.onExit().catch(() => undefined), deadline]).then(() => {
-          clearTimeout(timer);
-          if (proc.listenerCount(signal) === 0) proc.kill(proc.pid, signal);
-        });
+        const flushing = hooks.onExit().catch(() => undefined);
+        signalFlushes.add(flushing);
+        void flushing.then(() => signalFlushes.delete(flushing));
+        void Promise.race([flushing, deadline])
+          .then(() => Promise.race([Promise.allSettled([...signalFlushes]), deadline]))
+          .then(() => {
+            clearTimeout(timer);
+            if (proc.listenerCount(signal) === 0) proc.kill(proc.pid, signal);
+          });
       };
       const signals: Signal[] = ["SIGTERM", "SIGINT"];
       const removeSignals = () => {

@@ -58,7 +58,7 @@ describe("Node process exit", () => {
     expect(await stored(server, "exit-beforeExit")).toBe(25);
   });
 
-  it("with handleSignals, flushes on SIGTERM and then ends by SIGTERM", async () => {
+  it("with handleSignals, flushes every client on SIGTERM and then ends by SIGTERM", async () => {
     const run = start("signal", server);
     await new Promise<void>((resolve) => {
       run.child.stdout.on("data", () => {
@@ -70,5 +70,7 @@ describe("Node process exit", () => {
     expect(signal, run.output()).toBe("SIGTERM");
     expect(code).toBeNull();
     expect(await stored(server, "exit-signal")).toBe(25);
+    // The slower client's flush is waited for too, not cut short by the first one's re-raise.
+    expect(await stored(server, "exit-signal-slow")).toBe(25);
   });
 });
