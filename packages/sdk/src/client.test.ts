@@ -107,6 +107,20 @@ describe("page lifecycle (browser globals on an EventTarget)", () => {
   function fakePage(options: { fetch?: boolean } = {}) {
     const window = new EventTarget();
     const document = Object.assign(new EventTarget(), { visibilityState: "visible" });
+    // Listeners currently added, on the window and the document together.
+    const listeners = { count: 0 };
+    for (const target of [window, document]) {
+      const add = target.addEventListener.bind(target);
+      const remove = target.removeEventListener.bind(target);
+      target.addEventListener = (...args: Parameters<EventTarget["addEventListener"]>) => {
+        listeners.count++;
+        add(...args);
+      };
+      target.removeEventListener = (...args: Parameters<EventTarget["removeEventListener"]>) => {
+        listeners.count--;
+        remove(...args);
+      };
+    }
     const beacons: Array<{ url: string; body: Blob }> = [];
     const saved = {
       addEventListener: g.addEventListener,
@@ -139,7 +153,7 @@ describe("page lifecycle (browser globals on an EventTarget)", () => {
       document.visibilityState = "hidden";
       document.dispatchEvent(new Event("visibilitychange"));
     };
-    return { window, document, beacons, hide };
+    return { window, document, beacons, hide, listeners };
   }
 
   it("sends everything on visibilitychange to hidden in keepalive requests of at most 64 KiB", async () => {
@@ -165,10 +179,12 @@ describe("page lifecycle (browser globals on an EventTarget)", () => {
     const page = fakePage();
     const { fetch, sent } = recordingFetch();
     const loopkit = createLoopkit({ ...base, fetch, flushIntervalMs: 60_000 });
+    expect(page.listeners.count).toBe(2);
     loopkit.log({ output: "a" });
     page.window.dispatchEvent(new Event("pagehide"));
     expect(sent).toHaveLength(1);
     await loopkit.shutdown();
+    expect(page.listeners.count).toBe(0);
     const after = createLoopkit({ ...base, fetch, flushOnExit: false });
     after.log({ output: "b" });
     page.window.dispatchEvent(new Event("pagehide"));
