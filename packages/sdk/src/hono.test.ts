@@ -37,7 +37,8 @@ describe("loopkitHono (a real Hono app)", () => {
     // Without an execution context (Node), the flush still runs.
     const plain = await app.request("/chat", { method: "POST" });
     expect(plain.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
-    await loopkit.shutdown();
+    await new Promise((resolve) => setTimeout(resolve, 20));
     expect(sent.flatMap((s) => s.events)).toHaveLength(2);
+    await loopkit.shutdown();
   });
 });
