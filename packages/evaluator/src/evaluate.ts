@@ -71,7 +71,12 @@ export async function evaluatePromptVersion(
         },
         versions: [options.version],
         budgetUsd: options.budgetUsd ?? null,
-        items: rubricItems(options.dataset ?? [], options.version, options.generator),
+        items: rubricItems(
+          options.dataset ?? [],
+          options.version,
+          options.generator,
+          options.judge.kind === "reference",
+        ),
       })
     ).id;
   const run = await executeEvaluationRun({
@@ -139,11 +144,14 @@ function rubricItems(
   dataset: readonly DatasetItem[],
   version: string,
   generator: OutputGenerator | undefined,
+  needsExpected: boolean,
 ): NewEvaluationItem[] {
   const missing: number[] = [];
+  const noExpected: number[] = [];
   const items = dataset.map((item, index) => {
     const output = outputOf(item, version);
     if (output === undefined && !generator) missing.push(index + 1);
+    if (needsExpected && item.expected === undefined) noExpected.push(index + 1);
     return {
       version,
       requestId: item.requestId ?? null,
@@ -154,6 +162,12 @@ function rubricItems(
     };
   });
   requireOutputs(missing, version);
+  if (noExpected.length > 0) {
+    throw new LoopkitError(
+      "INVALID_INPUT",
+      `dataset items ${listed(noExpected)} have no "expected" answer, which the reference judge compares with. Add "expected" to them, or use the rubric judge.`,
+    );
+  }
   return items;
 }
 
@@ -187,11 +201,15 @@ function pairwiseItems(
 
 function requireOutputs(missing: number[], version: string): void {
   if (missing.length === 0) return;
-  const shown = missing.slice(0, 10).join(", ") + (missing.length > 10 ? ", …" : "");
   throw new LoopkitError(
     "INVALID_INPUT",
-    `dataset items ${shown} have no output for version "${version}". Add "outputs": {"${version}": …} (or "output" with "version": "${version}") to them, or give a candidate prompt to regenerate outputs.`,
+    `dataset items ${listed(missing)} have no output for version "${version}". Add "outputs": {"${version}": …} (or "output" with "version": "${version}") to them, or give a candidate prompt to regenerate outputs.`,
   );
+}
+
+/** Item numbers (1-based), at most ten. */
+function listed(numbers: readonly number[]): string {
+  return numbers.slice(0, 10).join(", ") + (numbers.length > 10 ? ", …" : "");
 }
 
 function emptySummary(version: string): VersionScoreSummary {

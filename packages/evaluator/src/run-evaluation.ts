@@ -1,4 +1,4 @@
-import type { Content } from "@loopkit/core";
+import { type Content, LoopkitError } from "@loopkit/core";
 import OpenAI from "openai";
 import { contentHash } from "./content-hash.js";
 import type {
@@ -66,7 +66,10 @@ export async function executeEvaluationRun(
   const { store, projectId, runId, judge, signal } = options;
   const initial = await store.getRun(projectId, runId);
   if (!initial) {
-    throw new Error(`evaluation run ${runId} not found in project ${projectId}`);
+    throw new LoopkitError(
+      "NOT_FOUND",
+      `evaluation run ${runId} not found in project ${projectId}. Check the run id (listRuns shows a project's runs) and the project.`,
+    );
   }
   const budget = options.budgetUsd === undefined ? initial.budgetUsd : options.budgetUsd;
   const concurrency = Math.max(1, Math.floor(options.concurrency ?? 4));

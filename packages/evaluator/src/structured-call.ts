@@ -20,15 +20,6 @@ export interface StructuredResult<T> {
 type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
 
 /**
- * Asks for structured output through `client.chat.completions.parse` with a response format from
- * `zodResponseFormat`, validating with the same zod schema. Invalid output (not JSON, or not
- * matching the schema) is retried once with the validation error appended to the conversation;
- * if that is invalid too, the result carries the error and no value. Transport errors (429, 5xx
- * after the SDK's own retries) are thrown.
- *
- * The parser never throws, so the raw text and token usage of an invalid answer are kept.
- */
-/**
  * The response format for `schema`: the JSON schema `zodResponseFormat` derives from it, with a
  * parser that validates with the same schema and never throws. Build it once per judge: deriving
  * the JSON schema is the costly part.
@@ -41,6 +32,15 @@ export function structuredFormat<T>(schema: z.ZodType<T>, name: string) {
   );
 }
 
+/**
+ * Asks for structured output through `client.chat.completions.parse` with a response format from
+ * `zodResponseFormat`, validating with the same zod schema. Invalid output (not JSON, or not
+ * matching the schema) is retried once with the validation error appended to the conversation;
+ * if that is invalid too, the result carries the error and no value. Transport errors (429, 5xx
+ * after the SDK's own retries) are thrown.
+ *
+ * The parser never throws, so the raw text and token usage of an invalid answer are kept.
+ */
 export async function callStructured<T>(options: {
   client: OpenAI;
   model: string;

@@ -5,7 +5,7 @@ import { compareVersionsOffline, evaluatePromptVersion } from "../src/evaluate.j
 import type { EvaluationStore } from "../src/evaluation-store.js";
 import { createOutputGenerator } from "../src/output-generator.js";
 import { createPairwiseJudge } from "../src/pairwise-judge.js";
-import { createRubricJudge } from "../src/rubric-judge.js";
+import { createReferenceJudge, createRubricJudge } from "../src/rubric-judge.js";
 import { executeEvaluationRun } from "../src/run-evaluation.js";
 import { openTestStore, testDrivers } from "./test-store.js";
 
@@ -288,5 +288,28 @@ describe.each(await testDrivers())("offline evaluation on %s", (driver) => {
       code: "INVALID_INPUT",
       message: expect.stringMatching(/items 1 .*v2/),
     });
+    await expect(
+      evaluatePromptVersion({
+        store,
+        projectId: "missing",
+        dataset: [
+          { input: "q", output: "a" },
+          { input: "q2", output: "b", expected: "b" },
+        ],
+        version: "v2",
+        judge: createReferenceJudge({ llm: { model: "m", baseURL: server.baseURL, apiKey: "t" } }),
+      }),
+    ).rejects.toMatchObject({
+      code: "INVALID_INPUT",
+      message: expect.stringMatching(/items 1 have no "expected"/),
+    });
+    await expect(
+      executeEvaluationRun({
+        store,
+        projectId: "missing",
+        runId: "00000000-0000-0000-0000-000000000000",
+        judge: rubricJudge(server),
+      }),
+    ).rejects.toMatchObject({ code: "NOT_FOUND" });
   });
 });
