@@ -35,7 +35,9 @@ export const emailRecognizer: Recognizer = {
       const limit = Math.max(floor, at - MAX_LOCAL - 1);
       while (start > limit && isLocalChar(text.charCodeAt(start - 1))) start--;
       if (start === limit && start > floor && isLocalChar(text.charCodeAt(start - 1))) continue; // local part too long
-      while (start < at && text.charCodeAt(start) === 46) start++; // no leading dot
+      // No leading dot; a leading apostrophe is a quote around the address ('jane@example.com').
+      while (start < at && (text.charCodeAt(start) === 46 || text.charCodeAt(start) === 39))
+        start++;
       if (start === at || text.charCodeAt(at - 1) === 46) continue;
       DOMAIN.lastIndex = at + 1;
       const m = DOMAIN.exec(text);

@@ -15,6 +15,19 @@ describe("redact", () => {
     for (const f of findings) expect(Object.keys(f).sort()).toEqual(["end", "kind", "start"]);
   });
 
+  it("keeps quotes and brackets around a value out of its span", () => {
+    for (const [open, close] of [
+      ["'", "'"],
+      ['"', '"'],
+      ["(", ")"],
+      ["<", ">"],
+      ["[", "]"],
+    ]) {
+      const text = `x ${open}jane@example.com${close} y ${open}4242 4242 4242 4242${close}`;
+      expect(redact(text).text).toBe(`x ${open}[EMAIL]${close} y ${open}[CREDIT_CARD]${close}`);
+    }
+  });
+
   it("returns the same string when nothing is found", () => {
     const text = "Nothing to see here, version 1.2.3 on 2024-01-15.";
     expect(redact(text)).toEqual({ text, findings: [] });
