@@ -168,6 +168,37 @@ describe.each(await testDrivers())("offline evaluation on %s", (driver) => {
     expect(server.requests).toHaveLength(4);
   });
 
+  it("lets two workers share one run without judging any item twice", async () => {
+    server = await startOpenAITestServer({ respond: scoreFromInput, latencyMs: 5 });
+    const run = await store.createEvaluationRun({
+      projectId: "shared",
+      kind: "rubric",
+      judgeConfig: {},
+      versions: ["v2"],
+      items: dataset(24).map((d) => ({
+        version: "v2",
+        input: d.input,
+        outputs: { output: d.output },
+      })),
+    });
+    const work = () =>
+      executeEvaluationRun({
+        store,
+        projectId: "shared",
+        runId: run.id,
+        judge: rubricJudge(server),
+        concurrency: 3,
+        useCache: false,
+      });
+    const [a, b] = await Promise.all([work(), work()]);
+    expect([a.progress.done, b.progress.done]).toContain(24);
+    const judged = server.requests.map(
+      (r) => (r.body as { messages: { content: string }[] }).messages[1]?.content,
+    );
+    expect(judged).toHaveLength(24);
+    expect(new Set(judged).size).toBe(24);
+  });
+
   it("stops cleanly when the budget is reached, and finishes when it is raised", async () => {
     server = await startOpenAITestServer({ respond: scoreFromInput });
     const judge = rubricJudge(server);
