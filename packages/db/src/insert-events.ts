@@ -2,8 +2,10 @@
  * Bulk ingest of validated, redacted and enriched events:
  *   1. split  — the batch by table, remembering each event's position
  *   2. insert — one `INSERT … SELECT FROM unnest(…) ON CONFLICT DO NOTHING RETURNING` per table,
- *               all in one transaction, every value bound as an array parameter
- *   3. answer — per event in input order: accepted when its row was inserted by this call,
+ *               all in one transaction, every value bound as an array parameter; new requests
+ *               start their `request_rollups` row in the same statement
+ *   3. roll up — new feedback on requests folded into those rollups (one more statement)
+ *   4. answer — per event in input order: accepted when its row was inserted by this call,
  *               duplicate when (project, timestamp, id) was already stored or repeated earlier
  *               in the same batch
  */
@@ -112,21 +114,90 @@ function selectExpression(column: Column<unknown>): string {
 }
 
 /** The INSERT statement for a table: values only as `$n` array parameters. */
-function insertStatement(table: string, columns: Column<never>[]): string {
+function insertStatement(table: string, columns: Column<never>[], returning: string): string {
   const names = columns.map((c) => c.name);
   const arrays = columns.map((_, i) => `$${i + 2}::text[]`);
   return `INSERT INTO ${table} (project_id, ${names.join(", ")})
     SELECT $1, ${columns.map((c) => selectExpression(c as Column<unknown>)).join(", ")}
     FROM unnest(${arrays.join(", ")}) AS u(${names.join(", ")})
     ON CONFLICT DO NOTHING
-    RETURNING id::text AS id, floor(extract(epoch FROM ts) * 1000)::float8 AS ms`;
+    RETURNING ${returning}`;
 }
 
+const RETURN_KEY = "id::text AS id, floor(extract(epoch FROM ts) * 1000)::float8 AS ms";
+
+/**
+ * Requests also start (or complete) their row in `request_rollups`, in the same statement and
+ * only for the requests this statement inserted; rows are locked in id order, so concurrent
+ * batches cannot deadlock.
+ */
+const INSERT_REQUESTS = `WITH inserted AS (
+  ${insertStatement(
+    "requests",
+    REQUEST_COLUMNS as Column<never>[],
+    "id, ts, prompt_name, prompt_version, experiment_key, variant, tags, shadow_of, status, cost_micros, latency_ms",
+  )}
+), rolled_up AS (
+  INSERT INTO request_rollups AS r (project_id, request_id, has_request, ts, prompt_name,
+    prompt_version, experiment_key, variant, tags, shadow, is_error, cost_micros, latency_ms)
+  SELECT DISTINCT ON (id) $1, id, true, ts, prompt_name, prompt_version, experiment_key, variant,
+    tags, shadow_of IS NOT NULL, status = 'error', cost_micros, latency_ms
+  FROM inserted ORDER BY id, ts
+  ON CONFLICT (project_id, request_id) DO UPDATE SET
+    has_request = true, ts = excluded.ts, prompt_name = excluded.prompt_name,
+    prompt_version = excluded.prompt_version, experiment_key = excluded.experiment_key,
+    variant = excluded.variant, tags = excluded.tags, shadow = excluded.shadow,
+    is_error = excluded.is_error, cost_micros = excluded.cost_micros,
+    latency_ms = excluded.latency_ms
+  WHERE NOT r.has_request
+)
+SELECT ${RETURN_KEY} FROM inserted`;
+
 const STATEMENTS = {
-  requests: insertStatement("requests", REQUEST_COLUMNS as Column<never>[]),
-  feedback: insertStatement("feedback", FEEDBACK_COLUMNS as Column<never>[]),
-  exposures: insertStatement("exposures", EXPOSURE_COLUMNS as Column<never>[]),
+  requests: INSERT_REQUESTS,
+  feedback: insertStatement("feedback", FEEDBACK_COLUMNS as Column<never>[], RETURN_KEY),
+  exposures: insertStatement("exposures", EXPOSURE_COLUMNS as Column<never>[], RETURN_KEY),
 };
+
+/** The feedback names whose latest value `request_rollups` keeps (see VersionAggregate). */
+const SIGNALS = new Set([
+  "task_succeeded",
+  "rating",
+  "thumbs",
+  "copied",
+  "regenerated",
+  "edited",
+  "abandoned",
+  "flagged",
+]);
+
+/** Folds newly stored feedback on requests into their rollups (one statement). */
+async function rollUpFeedback(
+  tx: Queryable,
+  projectId: string,
+  feedback: StoredFeedbackEvent[],
+): Promise<void> {
+  const signals = feedback.filter(
+    (f) => f.requestId && (SIGNALS.has(f.name) || f.name.startsWith("flag.")),
+  );
+  if (signals.length === 0) return;
+  await tx.query(
+    `SELECT loopkit_rollup_feedback($1, $2::text[]::uuid[], $3::text[],
+       $4::text[]::timestamptz[], $5::text[]::uuid[], $6::text[]::float8[], $7::text[]::boolean[],
+       $8::text[]::float8[], $9::text[]::float8[])`,
+    [
+      projectId,
+      signals.map((f) => f.requestId),
+      signals.map((f) => f.name),
+      signals.map((f) => f.timestamp),
+      signals.map((f) => f.id),
+      signals.map((f) => text(numberValue(f))),
+      signals.map((f) => text(boolValue(f))),
+      signals.map((f) => text(f.scale?.min)),
+      signals.map((f) => text(f.scale?.max)),
+    ],
+  );
+}
 
 /** The idempotency key of an event within a project: its id and its time to the millisecond. */
 function eventKey(id: string, ms: number): string {
@@ -168,6 +239,10 @@ export async function insertEvents(
   const inserted = await db.transaction(async (tx) => {
     const requests = await insertInto(tx, "requests", REQUEST_COLUMNS, projectId, logs);
     const feedbackRows = await insertInto(tx, "feedback", FEEDBACK_COLUMNS, projectId, feedback);
+    const stored = feedback.filter((f) =>
+      feedbackRows.has(eventKey(f.id, Math.floor(Date.parse(f.timestamp)))),
+    );
+    await rollUpFeedback(tx, projectId, stored);
     const exposureRows = await insertInto(tx, "exposures", EXPOSURE_COLUMNS, projectId, exposures);
     return { log: requests, feedback: feedbackRows, exposure: exposureRows };
   });

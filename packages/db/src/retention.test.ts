@@ -132,6 +132,9 @@ describe.each(await testDrivers())("retention on %s", (driver) => {
     // A's January row sits in a partition kept for B, its five March rows in one kept for C,
     // its May row after A's cutoff-partition boundary: 7 rows deleted in batches of 2.
     expect(result.deleted).toEqual({ requests: 7, feedback: 1, exposures: 1 });
+    // One rollup per expired request, whether its row went in a batch or with its partition:
+    // A's 7 and B's October request.
+    expect(result.rollups).toBe(8);
     expect(await countEvents(db, a)).toEqual({ requests: 1, feedback: 1, exposures: 1 });
     expect(await countEvents(db, b)).toEqual({ requests: 1, feedback: 0, exposures: 0 });
     expect(await countEvents(db, c)).toEqual({ requests: 1, feedback: 0, exposures: 0 });
@@ -140,6 +143,7 @@ describe.each(await testDrivers())("retention on %s", (driver) => {
     expect(await applyRetention(db, { now: NOW })).toEqual({
       droppedPartitions: [],
       deleted: { requests: 0, feedback: 0, exposures: 0 },
+      rollups: 0,
     });
     // An event of a dropped month is still accepted: it lands in DEFAULT.
     expect(

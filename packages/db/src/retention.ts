@@ -23,6 +23,8 @@ export interface RetentionResult {
   droppedPartitions: string[];
   /** Rows deleted one batch at a time, by table. */
   deleted: { requests: number; feedback: number; exposures: number };
+  /** Rows of `request_rollups` (one per request) deleted with them. */
+  rollups: number;
 }
 
 const PARTITION_NAME = /^(requests|feedback)_p(\d{4})_(\d{2})$/;
@@ -93,6 +95,15 @@ async function dropUnneededPartitions(db: Database, now: Date, dropped: string[]
   }
 }
 
+const DELETE_ROLLUPS = `WITH doomed AS (
+    SELECT request_id FROM request_rollups WHERE project_id = $1 AND ts < $2 LIMIT $3
+  ), gone AS (
+    DELETE FROM request_rollups t USING doomed d
+    WHERE t.project_id = $1 AND t.request_id = d.request_id
+    RETURNING 1
+  )
+  SELECT count(*)::int AS n FROM gone`;
+
 const DELETE_BATCH: Record<keyof RetentionResult["deleted"], string> = Object.fromEntries(
   (["requests", "feedback", "exposures"] as const).map((table) => [
     table,
@@ -130,6 +141,7 @@ export async function applyRetention(
   const result: RetentionResult = {
     droppedPartitions: [],
     deleted: { requests: 0, feedback: 0, exposures: 0 },
+    rollups: 0,
   };
 
   await dropUnneededPartitions(db, now, result.droppedPartitions);
@@ -139,19 +151,20 @@ export async function applyRetention(
      FROM projects WHERE retention_days IS NOT NULL ORDER BY id`,
     [now],
   );
+  const deleteInBatches = async (sql: string, project: { id: string; cutoff: Date }) => {
+    let total = 0;
+    for (;;) {
+      const [row] = await db.query<{ n: number }>(sql, [project.id, project.cutoff, batchSize]);
+      const n = row?.n ?? 0;
+      total += n;
+      if (n < batchSize) return total;
+    }
+  };
   for (const project of projects) {
     for (const table of ["requests", "feedback", "exposures"] as const) {
-      for (;;) {
-        const [row] = await db.query<{ n: number }>(DELETE_BATCH[table], [
-          project.id,
-          project.cutoff,
-          batchSize,
-        ]);
-        const n = row?.n ?? 0;
-        result.deleted[table] += n;
-        if (n < batchSize) break;
-      }
+      result.deleted[table] += await deleteInBatches(DELETE_BATCH[table], project);
     }
+    result.rollups += await deleteInBatches(DELETE_ROLLUPS, project);
   }
   // Partitions the deletes emptied can go too.
   await dropUnneededPartitions(db, now, result.droppedPartitions);

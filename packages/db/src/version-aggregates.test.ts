@@ -247,6 +247,37 @@ describe.each(await testDrivers())("versionAggregates on %s", (driver) => {
     ]);
   });
 
+  it("keeps the latest feedback across batches, in any arrival order", async () => {
+    const p = (await createProject(db, { name: "arrival-order" })).id;
+    const request = logEvent({ timestamp: at("20T10:00:00.000"), promptVersion: "v7" });
+    const fb = (seconds: number, f: Parameters<typeof feedbackEvent>[1]) =>
+      feedbackEvent(request.id, {
+        ...f,
+        timestamp: new Date(Date.parse(request.timestamp) + seconds * 1000).toISOString(),
+      });
+    // Feedback before its request: not counted until the request is logged.
+    await insertEvents(db, p, [fb(10, { name: "rating", kind: "explicit", value: 5 })]);
+    expect(await versionAggregates(db, p)).toEqual([]);
+    await insertEvents(db, p, [request]);
+    // An older rating arriving later does not replace the newer one; a newer one does.
+    await insertEvents(db, p, [
+      fb(5, { name: "rating", kind: "explicit", value: 1 }),
+      fb(6, { name: "flag.toxic", kind: "explicit", value: true }),
+      fb(7, { name: "thumbs", kind: "explicit", value: false }),
+    ]);
+    await insertEvents(db, p, [
+      fb(20, { name: "thumbs", kind: "explicit", value: true }),
+      fb(21, { name: "flag.toxic", kind: "explicit", value: false }),
+      fb(22, { name: "flag.pii", kind: "explicit" }),
+    ]);
+    let [row] = await versionAggregates(db, p);
+    expect(row).toMatchObject({ requests: 1, ratingCounts: { "5": 1 }, thumbs: 1, thumbsUp: 1 });
+    expect(row?.flagged).toBe(1); // flag.pii (no value) is raised; flag.toxic was lowered
+    await insertEvents(db, p, [fb(30, { name: "flag.pii", kind: "explicit", value: false })]);
+    [row] = await versionAggregates(db, p);
+    expect(row?.flagged).toBe(0);
+  });
+
   it("refuses an unknown bucket with a code", async () => {
     await expect(versionAggregates(db, project, { bucket: "week" as "day" })).rejects.toMatchObject(
       { code: "INVALID_INPUT" },

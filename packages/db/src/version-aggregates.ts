@@ -30,7 +30,6 @@ interface AggregateRow {
   errors: number;
   outcomes: number;
   successes: number;
-  ratings: Array<[number, number]> | null;
   thumbs: number;
   thumbs_up: number;
   copied: number;
@@ -41,98 +40,77 @@ interface AggregateRow {
   costed: number;
   cost_sum: number;
   cost_sum_squares: number;
-  latency_p50: number | null;
-  latency_p95: number | null;
+}
+
+interface LatencyRow {
+  version: string;
+  bucket_start: Date | null;
+  percentiles: [number, number];
+}
+
+interface RatingRow {
+  version: string;
+  bucket_start: Date | null;
+  rating: number;
+  n: number;
 }
 
 /**
- * The whole aggregation, in SQL:
- *   requests_in  — the project's requests matching the filter, shadow runs excluded
- *   latest       — per request and feedback name, the latest feedback (by time, then id)
- *   signals      — one row per request: outcome, normalised rating, thumbs, implicit signals, flag
- *   ratings      — rating counts per version (and bucket)
- * then one row per version (and bucket). Every value is a bound parameter.
+ * The requests counted, from `request_rollups` (one row per request holding the latest value
+ * of each feedback signal, kept by insertEvents): the project's logged requests matching the
+ * filter, shadow runs excluded. Every value is a bound parameter.
  */
-const AGGREGATE_SQL = `
-WITH requests_in AS (
-  SELECT r.id,
-         coalesce(CASE WHEN $6::boolean THEN r.variant ELSE r.prompt_version END, '${NO_VERSION}') AS version,
-         date_trunc($8::text, r.ts AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS bucket_start,
-         r.status, r.cost_micros, r.latency_ms
-  FROM requests r
-  WHERE r.project_id = $1
-    AND r.shadow_of IS NULL
-    AND ($2::text IS NULL OR r.prompt_name = $2)
-    AND ($3::timestamptz IS NULL OR r.ts >= $3)
-    AND ($4::timestamptz IS NULL OR r.ts < $4)
-    AND ($5::text[] IS NULL OR r.tags @> $5::text[])
-    AND ($7::text IS NULL OR r.experiment_key = $7)
-),
-latest AS (
-  SELECT DISTINCT ON (f.request_id, f.name)
-         f.request_id, f.name, f.value_number, f.value_bool, f.scale_min, f.scale_max
-  FROM feedback f
-  WHERE f.project_id = $1
-    AND f.request_id IN (SELECT id FROM requests_in)
-    AND (f.name IN ('task_succeeded', 'rating', 'thumbs', 'copied', 'regenerated', 'edited',
-                    'abandoned', 'flagged') OR f.name LIKE 'flag.%')
-  ORDER BY f.request_id, f.name, f.ts DESC, f.id DESC
-),
-signals AS (
-  SELECT request_id,
-         bool_or(value_bool) FILTER (WHERE name = 'task_succeeded') AS outcome,
-         max(CASE WHEN scale_min IS NULL OR (scale_min = 1 AND scale_max = 5) THEN value_number
-                  ELSE 1 + (4 * (value_number - scale_min)) / (scale_max - scale_min) END)
-           FILTER (WHERE name = 'rating') AS rating,
-         bool_or(value_bool) FILTER (WHERE name = 'thumbs') AS thumbs,
-         bool_or(value_bool IS DISTINCT FROM false) FILTER (WHERE name = 'copied') AS copied,
-         bool_or(value_bool IS DISTINCT FROM false) FILTER (WHERE name = 'regenerated') AS regenerated,
-         bool_or(value_bool IS DISTINCT FROM false) FILTER (WHERE name = 'edited') AS edited,
-         bool_or(value_bool IS DISTINCT FROM false) FILTER (WHERE name = 'abandoned') AS abandoned,
-         bool_or(CASE WHEN name = 'flagged' THEN value_bool IS TRUE
-                      ELSE value_bool IS DISTINCT FROM false END)
-           FILTER (WHERE name = 'flagged' OR name LIKE 'flag.%') AS flagged
-  FROM latest
-  GROUP BY request_id
-),
-joined AS (
-  SELECT r.*, s.outcome, s.rating, s.thumbs, s.copied, s.regenerated, s.edited, s.abandoned,
-         s.flagged
-  FROM requests_in r LEFT JOIN signals s ON s.request_id = r.id
-),
-ratings AS (
-  SELECT version, bucket_start, json_agg(json_build_array(rating, n) ORDER BY rating) AS ratings
-  FROM (SELECT version, bucket_start, rating, count(*)::int AS n
-        FROM joined WHERE rating IS NOT NULL GROUP BY version, bucket_start, rating) counted
-  GROUP BY version, bucket_start
-)
-SELECT j.version, j.bucket_start,
-       count(*)::int AS requests,
-       count(*) FILTER (WHERE j.status = 'error')::int AS errors,
-       count(j.outcome)::int AS outcomes,
-       count(*) FILTER (WHERE j.outcome)::int AS successes,
-       min(rt.ratings::text)::json AS ratings,
-       count(j.thumbs)::int AS thumbs,
-       count(*) FILTER (WHERE j.thumbs)::int AS thumbs_up,
-       count(*) FILTER (WHERE j.copied)::int AS copied,
-       count(*) FILTER (WHERE j.regenerated)::int AS regenerated,
-       count(*) FILTER (WHERE j.edited)::int AS edited,
-       count(*) FILTER (WHERE j.abandoned)::int AS abandoned,
-       count(*) FILTER (WHERE j.flagged)::int AS flagged,
-       count(j.cost_micros)::int AS costed,
-       coalesce(sum(j.cost_micros::float8), 0)::float8 AS cost_sum,
-       coalesce(sum(j.cost_micros::float8 * j.cost_micros::float8), 0)::float8 AS cost_sum_squares,
-       percentile_cont(0.5) WITHIN GROUP (ORDER BY j.latency_ms) AS latency_p50,
-       percentile_cont(0.95) WITHIN GROUP (ORDER BY j.latency_ms) AS latency_p95
-FROM joined j
-LEFT JOIN ratings rt
-  ON rt.version = j.version AND rt.bucket_start IS NOT DISTINCT FROM j.bucket_start
-GROUP BY j.version, j.bucket_start
-ORDER BY j.version, j.bucket_start`;
+const FROM_ROLLUPS = `
+  SELECT coalesce(CASE WHEN $6::boolean THEN variant ELSE prompt_version END, '${NO_VERSION}') AS version,
+         date_trunc($8::text, ts AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS bucket_start, *
+  FROM request_rollups
+  WHERE project_id = $1
+    AND has_request
+    AND NOT shadow
+    AND ($2::text IS NULL OR prompt_name = $2)
+    AND ($3::timestamptz IS NULL OR ts >= $3)
+    AND ($4::timestamptz IS NULL OR ts < $4)
+    AND ($5::text[] IS NULL OR tags @> $5::text[])
+    AND ($7::text IS NULL OR experiment_key = $7)`;
 
-function toAggregate(row: AggregateRow): VersionAggregate {
-  const ratingCounts: Record<string, number> = {};
-  for (const [rating, n] of row.ratings ?? []) ratingCounts[String(rating)] = n;
+const AGGREGATE_SQL = `
+SELECT version, bucket_start,
+       count(*)::int AS requests,
+       count(*) FILTER (WHERE is_error)::int AS errors,
+       count(outcome)::int AS outcomes,
+       count(*) FILTER (WHERE outcome)::int AS successes,
+       count(thumbs)::int AS thumbs,
+       count(*) FILTER (WHERE thumbs)::int AS thumbs_up,
+       count(*) FILTER (WHERE copied)::int AS copied,
+       count(*) FILTER (WHERE regenerated)::int AS regenerated,
+       count(*) FILTER (WHERE edited)::int AS edited,
+       count(*) FILTER (WHERE abandoned)::int AS abandoned,
+       count(*) FILTER (WHERE CASE WHEN flags = '{}'::jsonb THEN false
+                                   ELSE loopkit_is_flagged(flags) END)::int AS flagged,
+       count(cost_micros)::int AS costed,
+       coalesce(sum(cost_micros::float8), 0)::float8 AS cost_sum,
+       coalesce(sum(cost_micros::float8 * cost_micros::float8), 0)::float8 AS cost_sum_squares
+FROM (${FROM_ROLLUPS}) counted
+GROUP BY version, bucket_start
+ORDER BY version, bucket_start`;
+
+/** Percentiles need sorted input: a narrow query of their own, both from one sort. */
+const LATENCY_SQL = `
+SELECT version, bucket_start,
+       percentile_cont(ARRAY[0.5, 0.95]) WITHIN GROUP (ORDER BY latency_ms) AS percentiles
+FROM (${FROM_ROLLUPS} AND latency_ms IS NOT NULL) timed
+GROUP BY version, bucket_start`;
+
+const RATINGS_SQL = `
+SELECT version, bucket_start, rating, count(*)::int AS n
+FROM (${FROM_ROLLUPS} AND rating IS NOT NULL) rated
+GROUP BY version, bucket_start, rating`;
+
+function toAggregate(
+  row: AggregateRow,
+  ratingCounts: Record<string, number>,
+  latency: [number, number] | undefined,
+): VersionAggregate {
   return {
     version: row.version,
     requests: row.requests,
@@ -150,8 +128,8 @@ function toAggregate(row: AggregateRow): VersionAggregate {
     costed: row.costed,
     costMicrosSum: row.cost_sum,
     costMicrosSumSquares: row.cost_sum_squares,
-    latencyP50: row.latency_p50,
-    latencyP95: row.latency_p95,
+    latencyP50: latency?.[0] ?? null,
+    latencyP95: latency?.[1] ?? null,
   };
 }
 
@@ -191,7 +169,7 @@ export async function versionAggregates(
       `versionAggregates: groupBy must be "promptVersion" or "variant" (got "${String(groupBy)}").`,
     );
   }
-  const rows = await db.query<AggregateRow>(AGGREGATE_SQL, [
+  const params = [
     projectId,
     filter.promptName ?? null,
     filter.from ?? null,
@@ -200,8 +178,28 @@ export async function versionAggregates(
     groupBy === "variant",
     filter.experimentKey ?? null,
     filter.bucket ?? null,
+  ];
+  // Three statements, which PostgreSQL runs side by side on the pool's connections: counts
+  // (hash-aggregated, parallel), latency percentiles (sorted) and rating counts.
+  const [rows, latencies, ratings] = await Promise.all([
+    db.query<AggregateRow>(AGGREGATE_SQL, params),
+    db.query<LatencyRow>(LATENCY_SQL, params),
+    db.query<RatingRow>(RATINGS_SQL, params),
   ]);
-  return rows.map((row) =>
-    filter.bucket ? { ...toAggregate(row), bucketStart: row.bucket_start! } : toAggregate(row),
+  const groupKey = (version: string, bucket: Date | null) => `${version}\u0000${bucket?.getTime()}`;
+  const ratingCounts = new Map<string, Record<string, number>>();
+  for (const row of ratings) {
+    const key = groupKey(row.version, row.bucket_start);
+    const counts = ratingCounts.get(key) ?? {};
+    counts[String(row.rating)] = row.n;
+    ratingCounts.set(key, counts);
+  }
+  const percentiles = new Map(
+    latencies.map((row) => [groupKey(row.version, row.bucket_start), row.percentiles]),
   );
+  return rows.map((row) => {
+    const key = groupKey(row.version, row.bucket_start);
+    const aggregate = toAggregate(row, ratingCounts.get(key) ?? {}, percentiles.get(key));
+    return filter.bucket ? { ...aggregate, bucketStart: row.bucket_start! } : aggregate;
+  });
 }
