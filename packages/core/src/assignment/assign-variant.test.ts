@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { LoopkitError } from "../errors.js";
+import { ExperimentConfig } from "../schemas/configs.js";
 import { assignVariant } from "./assign-variant.js";
 import { hash } from "./growthbook-hash.js";
 
@@ -51,6 +52,18 @@ describe("assignVariant", () => {
       if (assignVariant(exp, `u${i}`).inExperiment && assignVariant(exp, `u${i}`).index === 0) a++;
     expect(a).toBeGreaterThan(800);
     expect(a).toBeLessThan(1200);
+  });
+
+  it("takes a parsed ExperimentConfig as it is", () => {
+    const config = ExperimentConfig.parse({
+      key: "support-prompt",
+      variants: [
+        { key: "v1", promptVersion: "1", weight: 0.5 },
+        { key: "v2", promptVersion: "2", weight: 0.5 },
+      ],
+    });
+    const a = assignVariant(config, "user-1");
+    expect(a).toEqual(assignVariant({ key: "support-prompt", variants: ["v1", "v2"] }, "user-1"));
   });
 
   it("leaves units outside coverage or the namespace out", () => {
