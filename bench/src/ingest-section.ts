@@ -1,0 +1,103 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type CopyBaseline, copyBaselinePglite, copyBaselinePostgres } from "./copy-baseline.js";
+import { type IngestThroughput, measureIngestThroughput } from "./ingest-throughput.js";
+import { type BenchOptions, scaled } from "./options.js";
+import { count, mib, ms, type ReportRow } from "./report.js";
+import { createScratchDatabase } from "./scratch-database.js";
+import { startServerProcess } from "./server-process.js";
+
+/** Concurrent SDK clients and their batch size in the ingestion runs. */
+export const INGEST_CLIENTS = 4;
+export const INGEST_FLUSH_AT = 250;
+
+/** Ingestion on one storage, beside its raw COPY. */
+export interface IngestResult {
+  storage: "postgres" | "pglite";
+  ingest: IngestThroughput;
+  copy: CopyBaseline;
+  /** Loopkit events/s over COPY rows/s. */
+  ratio: number;
+}
+
+function checkStored(ingest: IngestThroughput, copy: CopyBaseline): void {
+  if (copy.rows !== ingest.events) {
+    throw new Error(`bench: the server stored ${copy.rows} rows of ${ingest.events} events sent`);
+  }
+}
+
+/** End to end on PostgreSQL: a scratch database, the server as a child process, then COPY. */
+export async function ingestOnPostgres(
+  options: BenchOptions,
+  logEvents: number,
+): Promise<IngestResult> {
+  const database = await createScratchDatabase(options.adminUrl);
+  try {
+    const server = await startServerProcess({ databaseUrl: database.url });
+    let ingest: IngestThroughput;
+    try {
+      ingest = await measureIngestThroughput(server, {
+        logEvents,
+        clients: INGEST_CLIENTS,
+        flushAt: INGEST_FLUSH_AT,
+      });
+    } finally {
+      await server.stop();
+    }
+    const copy = await copyBaselinePostgres(database.url);
+    checkStored(ingest, copy);
+    return {
+      storage: "postgres",
+      ingest,
+      copy,
+      ratio: ingest.eventsPerSecond / copy.rowsPerSecond,
+    };
+  } finally {
+    await database.drop();
+  }
+}
+
+/** End to end on embedded PGlite: the server on a fresh data folder, then COPY in-process. */
+export async function ingestOnPglite(logEvents: number): Promise<IngestResult> {
+  const dataDir = await mkdtemp(join(tmpdir(), "loopkit-bench-"));
+  try {
+    const server = await startServerProcess({ dataDir });
+    let ingest: IngestThroughput;
+    try {
+      ingest = await measureIngestThroughput(server, {
+        logEvents,
+        clients: INGEST_CLIENTS,
+        flushAt: INGEST_FLUSH_AT,
+      });
+    } finally {
+      await server.stop();
+    }
+    const copy = await copyBaselinePglite(dataDir);
+    checkStored(ingest, copy);
+    return { storage: "pglite", ingest, copy, ratio: ingest.eventsPerSecond / copy.rowsPerSecond };
+  } finally {
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** Sizes of the ingestion section: 100,000 log events on PostgreSQL and on PGlite at scale 1. */
+export function ingestSizes(options: BenchOptions): { postgres: number; pglite: number } {
+  return {
+    postgres: scaled(options, 100_000, 2_000),
+    pglite: scaled(options, 100_000, 2_000),
+  };
+}
+
+/** The table row of one ingestion result. */
+export function ingestRow(result: IngestResult): ReportRow {
+  const { ingest, copy } = result;
+  const name = result.storage === "postgres" ? "PostgreSQL" : "embedded PGlite";
+  return {
+    benchmark: `Ingestion end to end on ${name}: ${INGEST_CLIENTS} SDK clients → HTTP → server → ${name} (${count(ingest.logEvents)} log events + ${count(ingest.events - ingest.logEvents)} feedback)`,
+    loopkit: `${count(ingest.eventsPerSecond)} events/s`,
+    baseline: `${count(copy.rowsPerSecond)} rows/s (raw COPY of the same rows, one process)`,
+    ratio: `${result.ratio.toFixed(2)} of COPY`,
+    notes: `batch of ${ingest.flushAt}: p50 ${ms(ingest.batchLatencyP50Ms)}, p99 ${ms(ingest.batchLatencyP99Ms)}; server RSS peak ${mib(ingest.serverPeakRssBytes)}; ${mib(copy.bytes)} of rows`,
+  };
+}
