@@ -40,7 +40,7 @@ describe.each(await testDrivers())("insertEvents on %s", (driver) => {
       timeToFirstTokenMs: 120,
       status: "error",
       errorMessage: "rate limited",
-      tags: ["a", "b,c", 'd"e'],
+      tags: ["a", "b,c", 'd"e', "f\\g", "{}", "NULL", " spaced "],
       metadata: { nested: { list: [1, "two", null] } },
       shadowOf: "01890a5d-ac96-7b3c-8d6e-0123456789ab",
     });
@@ -74,7 +74,7 @@ describe.each(await testDrivers())("insertEvents on %s", (driver) => {
       time_to_first_token_ms: 120,
       status: "error",
       error_message: "rate limited",
-      tags: ["a", "b,c", 'd"e'],
+      tags: ["a", "b,c", 'd"e', "f\\g", "{}", "NULL", " spaced "],
       metadata: { nested: { list: [1, "two", null] } },
       shadow_of: "01890a5d-ac96-7b3c-8d6e-0123456789ab",
     });

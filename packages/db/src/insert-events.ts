@@ -26,6 +26,15 @@ const json = (value: unknown): Cell => (value === undefined ? null : JSON.string
 const text = (value: string | number | boolean | undefined | null): Cell =>
   value === undefined || value === null ? null : String(value);
 
+/**
+ * A PostgreSQL array literal of strings (`{"a","b\\"c"}`), so one row's tags travel as one cell
+ * of a text[] parameter (unnest cannot take an array of arrays). It is a parameter value, parsed
+ * by PostgreSQL's array input, never SQL text.
+ */
+function arrayLiteral(values: string[]): string {
+  return `{${values.map((v) => `"${v.replace(/[\\"]/g, "\\$&")}"`).join(",")}}`;
+}
+
 /** One column: its name, the SQL that turns the unnested text into its type, and its cells. */
 interface Column<E> {
   name: string;
@@ -67,7 +76,7 @@ const REQUEST_COLUMNS: Column<StoredLogEvent>[] = [
   },
   { name: "status", cast: "text", cell: (e) => e.status ?? "ok" },
   { name: "error_message", cast: "text", cell: (e) => text(e.errorMessage) },
-  { name: "tags", cast: "jsonb", cell: (e) => JSON.stringify(e.tags ?? []) },
+  { name: "tags", cast: "text[]", cell: (e) => arrayLiteral(e.tags ?? []) },
   { name: "metadata", cast: "jsonb", cell: (e) => json(e.metadata) },
   { name: "shadow_of", cast: "uuid", cell: (e) => text(e.shadowOf) },
 ];
@@ -105,11 +114,7 @@ const EXPOSURE_COLUMNS: Column<StoredExposureEvent>[] = [
   { name: "metadata", cast: "jsonb", cell: (e) => json(e.metadata) },
 ];
 
-/** `tags` travels as a JSON array (unnest cannot take an array of arrays) and lands as text[]. */
 function selectExpression(column: Column<unknown>): string {
-  if (column.name === "tags") {
-    return "ARRAY(SELECT jsonb_array_elements_text(u.tags::jsonb))";
-  }
   return `u.${column.name}::${column.cast}`;
 }
 
@@ -236,7 +241,7 @@ export async function insertEvents(
     else if (event.type === "feedback") feedback.push(event);
     else exposures.push(event);
   }
-  const inserted = await db.transaction(async (tx) => {
+  const store = async (tx: Queryable) => {
     const requests = await insertInto(tx, "requests", REQUEST_COLUMNS, projectId, logs);
     const feedbackRows = await insertInto(tx, "feedback", FEEDBACK_COLUMNS, projectId, feedback);
     const stored = feedback.filter((f) =>
@@ -245,7 +250,11 @@ export async function insertEvents(
     await rollUpFeedback(tx, projectId, stored);
     const exposureRows = await insertInto(tx, "exposures", EXPOSURE_COLUMNS, projectId, exposures);
     return { log: requests, feedback: feedbackRows, exposure: exposureRows };
-  });
+  };
+  // A batch of requests only, or of exposures only, is one statement, atomic by itself: it
+  // needs no BEGIN and COMMIT round trips. Anything else runs in one transaction.
+  const single = feedback.length === 0 && (logs.length === 0 || exposures.length === 0);
+  const inserted = single ? await store(db) : await db.transaction(store);
   return events.map((event) => {
     const key = eventKey(event.id, Math.floor(Date.parse(event.timestamp)));
     const set = inserted[event.type];
