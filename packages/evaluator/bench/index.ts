@@ -10,7 +10,7 @@
  * when it answers (see @loopkit/db/testing); results go to bench/results.json.
  */
 import { writeFile } from "node:fs/promises";
-import { availableParallelism } from "node:os";
+import { availableParallelism, loadavg } from "node:os";
 import { performance } from "node:perf_hooks";
 import { createEvaluationStore, type Database } from "@loopkit/db";
 import { openTestDatabase, type TestDriver, testDrivers } from "@loopkit/db/testing";
@@ -118,9 +118,16 @@ async function benchDriver(driver: TestDriver) {
 }
 
 async function main() {
+  const loadBefore = loadavg()[0];
   const drivers = [];
   for (const driver of await testDrivers()) drivers.push(await benchDriver(driver));
-  const results = { latencyMs: LATENCY_MS, cores: availableParallelism(), drivers };
+  const results = {
+    latencyMs: LATENCY_MS,
+    cores: availableParallelism(),
+    // Other processes share the machine: the 1-minute load average says how much.
+    loadAverage1m: { before: round(loadBefore, 2), after: round(loadavg()[0], 2) },
+    drivers,
+  };
   if (!smoke) {
     const file = new URL("./results.json", import.meta.url);
     await writeFile(file, `${JSON.stringify(results, null, 2)}\n`);

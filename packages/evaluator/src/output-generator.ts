@@ -9,7 +9,10 @@ import {
   tokensOf,
 } from "./llm-client.js";
 
-/** A candidate prompt version whose outputs are regenerated for an offline evaluation. */
+/**
+ * A candidate prompt version whose outputs are regenerated for an offline evaluation. A
+ * `PromptVersionConfig` from @loopkit/core fits as is (`params.temperature` is honoured).
+ */
 export interface CandidatePrompt {
   version: string;
   /**
@@ -19,8 +22,9 @@ export interface CandidatePrompt {
   template?: string;
   /** Model to run (default: the generator's `llm.model`). */
   model?: string;
-  /** Sampling temperature (default 0, for reproducible outputs). */
+  /** Sampling temperature (default `params.temperature`, else 0 for reproducible outputs). */
   temperature?: number;
+  params?: Record<string, unknown>;
 }
 
 /** A regenerated output, with what it cost. */
@@ -63,6 +67,8 @@ export function createOutputGenerator(options: {
 }): OutputGenerator {
   const { llm, prompt } = options;
   const model = prompt.model ?? llm.model;
+  const fromParams = prompt.params?.temperature;
+  const temperature = prompt.temperature ?? (typeof fromParams === "number" ? fromParams : 0);
   let client: OpenAI | undefined;
   return {
     version: prompt.version,
@@ -70,12 +76,12 @@ export function createOutputGenerator(options: {
       version: prompt.version,
       template: prompt.template ?? null,
       model,
-      temperature: prompt.temperature ?? 0,
+      temperature,
     }),
     async generate(input, callOptions = {}) {
       client ??= createLlmClient(llm);
       const completion = await client.chat.completions.create(
-        { model, messages: candidateMessages(prompt, input), temperature: prompt.temperature ?? 0 },
+        { model, messages: candidateMessages(prompt, input), temperature },
         { signal: callOptions.signal },
       );
       const tokens = tokensOf(completion.usage);
