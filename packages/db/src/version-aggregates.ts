@@ -94,12 +94,18 @@ FROM (${FROM_ROLLUPS}) counted
 GROUP BY version, bucket_start
 ORDER BY version, bucket_start`;
 
-/** Percentiles need sorted input: a narrow query of their own, both from one sort. */
+/**
+ * Percentiles need sorted input. Latencies are gathered per group by a hash aggregate, then each
+ * group's array is sorted on its own (small in-memory sorts, not one external sort of every row
+ * by group), and both percentiles come from that one sort.
+ */
 const LATENCY_SQL = `
 SELECT version, bucket_start,
-       percentile_cont(ARRAY[0.5, 0.95]) WITHIN GROUP (ORDER BY latency_ms) AS percentiles
-FROM (${FROM_ROLLUPS} AND latency_ms IS NOT NULL) timed
-GROUP BY version, bucket_start`;
+       (SELECT percentile_cont(ARRAY[0.5, 0.95]) WITHIN GROUP (ORDER BY x) FROM unnest(latencies) x)
+         AS percentiles
+FROM (SELECT version, bucket_start, array_agg(latency_ms) AS latencies
+      FROM (${FROM_ROLLUPS} AND latency_ms IS NOT NULL) timed
+      GROUP BY version, bucket_start) grouped`;
 
 const RATINGS_SQL = `
 SELECT version, bucket_start, rating, count(*)::int AS n
