@@ -44,6 +44,12 @@ const Env = z.object({
     ),
   LOOPKIT_MAX_BODY_BYTES: PositiveInt.default(5 * 1024 * 1024),
   LOOPKIT_MAX_IN_FLIGHT_BATCHES: PositiveInt.default(64),
+  LOOPKIT_SHUTDOWN_TIMEOUT_MS: PositiveInt.default(10_000),
+  LOOPKIT_OPENAI_BASE_URL: z
+    .url({ error: "must be a URL such as http://localhost:11434/v1" })
+    .optional(),
+  LOOPKIT_OPENAI_API_KEY: z.string().min(1).optional(),
+  LOOPKIT_JUDGE_MODEL: z.string().min(1).default("gpt-4o-mini"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 

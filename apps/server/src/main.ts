@@ -3,16 +3,23 @@
  * `loopkit` — the self-hosted server's command line:
  *   loopkit [start]   start the server (default)
  *   loopkit migrate   apply pending migrations and exit
+ *   loopkit eval      judge or compare prompt versions on a dataset (see `loopkit eval --help`)
  */
-import { createDatabase, migrate } from "@loopkit/db";
-import pino from "pino";
+import { createDatabase, createEvaluationStore, migrate } from "@loopkit/db";
+import { type EvaluationStore, runEvalCommand } from "@loopkit/evaluator";
 import { ConfigError, loadConfig, type ServerConfig } from "./config.js";
+import { createLogger } from "./logger.js";
 import { startServer } from "./start.js";
 
 async function runStart(config: ServerConfig): Promise<void> {
-  const logger = pino({ level: config.LOG_LEVEL });
+  const logger = createLogger(config.LOG_LEVEL);
   const server = await startServer(config, logger);
-  if (server.initialKeys) {
+  if (server.initialKeys && config.LOOPKIT_INIT_PUBLIC_KEY) {
+    logger.info(
+      { projectId: server.initialKeys.projectId },
+      "created the default project with the keys given in LOOPKIT_INIT_PUBLIC_KEY and LOOPKIT_INIT_SECRET_KEY",
+    );
+  } else if (server.initialKeys) {
     // Printed once, on the first start only: the database keeps hashes.
     process.stdout.write(
       [
@@ -34,6 +41,8 @@ async function runStart(config: ServerConfig): Promise<void> {
     stopping = true;
     logger.info({ signal }, "shutting down: finishing in-flight requests");
     await server.close();
+    logger.info("stopped: every acknowledged event is committed and the database is closed");
+    logger.flush();
     process.exit(0);
   };
   process.on("SIGTERM", () => void stop("SIGTERM"));
@@ -52,12 +61,36 @@ async function runMigrate(config: ServerConfig): Promise<void> {
   }
 }
 
+/**
+ * `loopkit eval`: the evaluator's command, with runs stored in this server's database (migrated
+ * first), so they can be watched with `evaluations.get` and resumed with `--resume`.
+ */
+async function runEval(config: ServerConfig, argv: string[]): Promise<void> {
+  const controller = new AbortController();
+  process.once("SIGINT", () => controller.abort());
+  const code = await runEvalCommand(argv, {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+    signal: controller.signal,
+    async openStore() {
+      const db = await createDatabase(
+        config.DATABASE_URL ? { url: config.DATABASE_URL } : { dataDir: config.LOOPKIT_DATA_DIR },
+      );
+      await migrate(db);
+      return { store: createEvaluationStore(db) as EvaluationStore, close: () => db.close() };
+    },
+  });
+  process.exitCode = code;
+}
+
 async function main(argv: string[]): Promise<void> {
   const command = argv[0] ?? "start";
   const config = loadConfig(process.env);
   if (command === "start") return runStart(config);
   if (command === "migrate") return runMigrate(config);
-  throw new ConfigError(`unknown command "${command}"; use: loopkit [start|migrate]`);
+  if (command === "eval") return runEval(config, argv.slice(1));
+  throw new ConfigError(`unknown command "${command}"; use: loopkit [start|migrate|eval]`);
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {

@@ -2,9 +2,10 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createDatabase, type Database, migrate } from "@loopkit/db";
 import { createLoopkitServices, createNodeHandler } from "@loopkit/server";
-import pino from "pino";
+import type { Logger } from "pino";
 import { ensureDefaultProject, type InitialKeys } from "./bootstrap.js";
 import type { ServerConfig } from "./config.js";
+import { createLogger } from "./logger.js";
 import { createServerMetrics } from "./observability.js";
 import { resolveSecret } from "./secret.js";
 
@@ -24,7 +25,7 @@ export interface RunningServer {
  */
 export async function startServer(
   config: ServerConfig,
-  logger = pino({ level: config.LOG_LEVEL }),
+  logger: Logger = createLogger(config.LOG_LEVEL),
 ): Promise<RunningServer> {
   const db = await createDatabase(
     config.DATABASE_URL ? { url: config.DATABASE_URL } : { dataDir: config.LOOPKIT_DATA_DIR },
@@ -43,6 +44,23 @@ export async function startServer(
       maxBodyBytes: config.LOOPKIT_MAX_BODY_BYTES,
       maxInFlightBatches: config.LOOPKIT_MAX_IN_FLIGHT_BATCHES,
     },
+    ...(config.LOOPKIT_OPENAI_API_KEY
+      ? {
+          llm: {
+            apiKey: config.LOOPKIT_OPENAI_API_KEY,
+            model: config.LOOPKIT_JUDGE_MODEL,
+            ...(config.LOOPKIT_OPENAI_BASE_URL ? { baseURL: config.LOOPKIT_OPENAI_BASE_URL } : {}),
+          },
+        }
+      : {}),
+    onBackgroundError: (error) =>
+      logger.error(
+        {
+          err:
+            error instanceof Error ? { name: error.name, message: error.message } : String(error),
+        },
+        "evaluation run stopped with an error",
+      ),
   });
   const metrics = createServerMetrics(() => services.ingestGate.current);
   const api = createNodeHandler(services, {
@@ -56,11 +74,15 @@ export async function startServer(
     },
   });
 
+  let shuttingDown = false;
   const server = createServer(async (req, res) => {
+    // While draining, answers close their connection so keep-alive clients reconnect elsewhere.
+    if (shuttingDown) res.setHeader("connection", "close");
     if (api(req, res)) return;
     const path = (req.url ?? "/").split("?")[0];
     if (path === "/healthz") return sendJson(res, 200, { status: "ok" });
     if (path === "/readyz") {
+      if (shuttingDown) return sendJson(res, 503, { status: "shutting down" });
       try {
         await db.query("SELECT 1");
         return sendJson(res, 200, { status: "ready" });
@@ -85,11 +107,32 @@ export async function startServer(
     url: `http://${host}:${port}`,
     db,
     initialKeys,
+    /**
+     * Graceful shutdown, in order: stop accepting connections; let in-flight requests finish
+     * (every ingest batch answered after its commit, so nothing acknowledged is lost), closing
+     * connections as they go idle, up to LOOPKIT_SHUTDOWN_TIMEOUT_MS; stop background evaluation
+     * runs (they resume later); then close the database.
+     */
     async close() {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
+      shuttingDown = true;
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const sweeper = setInterval(() => server.closeIdleConnections(), 25);
+      let timer: NodeJS.Timeout | undefined;
+      const timedOut = new Promise<"timeout">((resolve) => {
+        timer = setTimeout(() => resolve("timeout"), config.LOOPKIT_SHUTDOWN_TIMEOUT_MS);
       });
+      if ((await Promise.race([closed, timedOut])) === "timeout") {
+        logger.warn(
+          { inFlightBatches: services.ingestGate.current },
+          "shutdown timeout reached: closing the remaining connections",
+        );
+        server.closeAllConnections();
+        await closed;
+      }
+      clearInterval(sweeper);
+      clearTimeout(timer);
+      await services.backgroundRuns.stopAll();
       await db.close();
     },
   };

@@ -12,7 +12,8 @@ export interface Child {
   output(): string;
   /** Resolves with the first match of `pattern` in stdout+stderr, or rejects after `ms`. */
   waitFor(pattern: RegExp, ms?: number): Promise<RegExpMatchArray>;
-  exited: Promise<number | null>;
+  /** The exit code, or the name of the signal that ended the process (so a failure shows it). */
+  exited: Promise<number | NodeJS.Signals | null>;
 }
 
 /** Spawns a command with extra environment variables and collects its output. */
@@ -35,12 +36,14 @@ export function run(
   };
   child.stdout!.on("data", onData);
   child.stderr!.on("data", onData);
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  const exited = new Promise<number | NodeJS.Signals | null>((resolve) =>
+    child.on("exit", (code, signal) => resolve(code ?? signal)),
+  );
   return {
     process: child,
     output: () => text,
     exited,
-    waitFor(pattern, ms = 30_000) {
+    waitFor(pattern, ms = 180_000) {
       return new Promise((resolve, reject) => {
         const check = () => {
           const match = text.match(pattern);
