@@ -1,3 +1,4 @@
+import { computeCost } from "@loopkit/core/usage";
 import OpenAI from "openai";
 import { requireEvaluatorInput } from "./errors.js";
 
@@ -8,8 +9,9 @@ export interface ModelPricing {
 }
 
 /**
- * Price used when none is configured: gpt-4o-mini's list price ($0.15 in, $0.60 out per million
- * tokens, https://openai.com/api/pricing/). Budgets need some price; configure the real one.
+ * Price used when none is configured and the model is not in core's price table: gpt-4o-mini's
+ * list price ($0.15 in, $0.60 out per million tokens, https://openai.com/api/pricing/). Budgets
+ * need some price, so an unknown model is never free; configure the real one.
  */
 export const DEFAULT_PRICING: ModelPricing = { inputUsdPerMillion: 0.15, outputUsdPerMillion: 0.6 };
 
@@ -28,7 +30,10 @@ export interface LlmConfig {
   maxRetries?: number;
   /** Per-request timeout in milliseconds (default 60 000). */
   timeoutMs?: number;
-  /** Prices per million tokens (default {@link DEFAULT_PRICING}). */
+  /**
+   * Prices per million tokens. Default: the model's price from `@loopkit/core/usage`
+   * (genai-prices data), else {@link DEFAULT_PRICING}.
+   */
   pricing?: ModelPricing;
   /** An existing client to use instead of building one from the fields above. */
   client?: OpenAI;
@@ -58,8 +63,16 @@ export function createLlmClient(config: LlmConfig): OpenAI {
   });
 }
 
-/** Cost in dollars of `tokens` at `pricing`. */
-export function costOf(tokens: TokenCounts, pricing: ModelPricing = DEFAULT_PRICING): number {
+/**
+ * Cost in dollars of `tokens`: at `pricing` when given, else at `model`'s price from core's
+ * price table, else at {@link DEFAULT_PRICING}.
+ */
+export function costOf(tokens: TokenCounts, pricing?: ModelPricing, model?: string): number {
+  if (!pricing && model) {
+    const known = computeCost({ model, usage: tokens });
+    if (known) return known.costMicros / 1_000_000;
+  }
+  pricing ??= DEFAULT_PRICING;
   return (
     (tokens.inputTokens * pricing.inputUsdPerMillion +
       tokens.outputTokens * pricing.outputUsdPerMillion) /

@@ -88,7 +88,7 @@ export function createOutputGenerator(options: {
       return {
         output: completion.choices[0]?.message.content ?? "",
         tokens,
-        costUsd: costOf(tokens, llm.pricing),
+        costUsd: costOf(tokens, llm.pricing, model),
       };
     },
   };

@@ -86,7 +86,7 @@ export function createPairwiseJudge(config: PairwiseJudgeConfig): PairwiseJudge 
         overall: null,
         calls: aFirst.calls + bFirst.calls,
         tokens,
-        costUsd: costOf(tokens, config.llm.pricing),
+        costUsd: costOf(tokens, config.llm.pricing, config.llm.model),
       };
       if (failed) {
         const error = [

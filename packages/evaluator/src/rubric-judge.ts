@@ -120,7 +120,7 @@ function buildRubricJudge(config: RubricJudgeConfig, kind: "rubric" | "reference
         error: scores ? null : (result.error ?? "invalid output"),
         calls: result.calls,
         tokens: result.tokens,
-        costUsd: costOf(result.tokens, config.llm.pricing),
+        costUsd: costOf(result.tokens, config.llm.pricing, config.llm.model),
       };
     },
   };
