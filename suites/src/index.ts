@@ -5,6 +5,15 @@
  */
 export { ghostValues, normalizeAnswer } from "./answers.js";
 export { allStoredText, projectTables, snapshotProject } from "./database-snapshot.js";
+export {
+  type Expectation,
+  type FuzzedEvent,
+  fuzzedBatch,
+  SQL_INJECTIONS,
+  text,
+  validEvent,
+  type WireEvent,
+} from "./event-mutations.js";
 export { exposureEvent, feedbackEvent, logEvent } from "./events.js";
 export { type FieldValues, inputsFor } from "./procedure-inputs.js";
 export { type JsonSchema, listProcedures, type ProcedureInfo } from "./procedures.js";

@@ -64,7 +64,7 @@ function buildObject(schema: JsonSchema, values: FieldValues): Record<string, un
 export function inputsFor(schema: JsonSchema | null, values: FieldValues): unknown[] {
   if (!schema) return [undefined];
   const branches = schema.oneOf ?? schema.anyOf;
-  if (branches && branches.every((b) => firstType(b) === "object")) {
+  if (branches?.every((b) => firstType(b) === "object")) {
     return branches.map((branch) => buildObject(branch, values));
   }
   return [minimalValue(schema, "", values)];
