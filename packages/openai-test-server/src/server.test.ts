@@ -129,6 +129,19 @@ describe("startOpenAITestServer", () => {
     expect(usages).toEqual([]);
   });
 
+  it("cuts an answer at max_completion_tokens with finish_reason length", async () => {
+    server = await startOpenAITestServer();
+    const completion = await clientFor(server).chat.completions.create({
+      model: "m",
+      messages: [{ role: "user", content: "one two three four five six" }],
+      max_completion_tokens: 3,
+    });
+    // "Echo", ":", "one" are the first three tokens of "Echo: one two …".
+    expect(completion.choices[0]?.message.content).toBe("Echo: one");
+    expect(completion.choices[0]?.finish_reason).toBe("length");
+    expect(completion.usage?.completion_tokens).toBe(3);
+  });
+
   it("lists models", async () => {
     server = await startOpenAITestServer({ models: ["judge-1", "judge-2"] });
     const page = await clientFor(server).models.list();

@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import { defaultResponse } from "./default-responder.js";
 import { FaultQueue } from "./fault-queue.js";
-import { approximateTokens, promptTokens } from "./tokens.js";
+import { approximateTokens, promptTokens, truncateToTokens } from "./tokens.js";
 import type {
   ChatCompletionRequest,
   Fault,
@@ -104,6 +104,12 @@ export async function startOpenAITestServer(
     const answer = await (options.respond ?? defaultResponse)(request, { index });
     const result = typeof answer === "string" ? { content: answer } : answer;
     let content = result.content;
+    let finishReason: string = result.finishReason ?? "stop";
+    const limit = maxOutputTokens(request);
+    if (limit !== undefined && approximateTokens(content) > limit) {
+      content = truncateToTokens(content, limit);
+      finishReason = "length";
+    }
     if (fault?.kind === "malformed-json") content = `{"malformed": ${content.slice(0, 24)}`;
     const usage = {
       prompt_tokens: result.promptTokens ?? promptTokens(request),
@@ -117,7 +123,6 @@ export async function startOpenAITestServer(
       model: request.model,
       system_fingerprint: "fp_loopkit_test",
     };
-    const finishReason = result.finishReason ?? "stop";
 
     if (request.stream) {
       writeStream(res, {
@@ -200,6 +205,12 @@ function writeStream(res: ServerResponse, plan: StreamPlan): void {
   res.write(chunk([{ index: 0, delta: {}, finish_reason: plan.finishReason }]));
   if (plan.usage) res.write(chunk([], plan.usage));
   res.end("data: [DONE]\n\n");
+}
+
+/** `max_completion_tokens` (or the older `max_tokens`), when the request sets one. */
+function maxOutputTokens(request: ChatCompletionRequest): number | undefined {
+  const value = request.max_completion_tokens ?? request.max_tokens;
+  return typeof value === "number" && value >= 0 ? value : undefined;
 }
 
 function validateChatRequest(body: unknown): string | undefined {

@@ -11,6 +11,18 @@ export function approximateTokens(text: string): number {
   return text.match(TOKEN_PATTERN)?.length ?? 0;
 }
 
+/** The longest prefix of `text` that {@link approximateTokens} counts as at most `limit` tokens. */
+export function truncateToTokens(text: string, limit: number): string {
+  let end = 0;
+  let count = 0;
+  for (const match of text.matchAll(TOKEN_PATTERN)) {
+    if (count === limit) break;
+    count += 1;
+    end = (match.index ?? 0) + match[0].length;
+  }
+  return text.slice(0, end);
+}
+
 /** Text of a message content, whether a string or an array of content parts. */
 export function contentText(content: unknown): string {
   if (typeof content === "string") return content;
