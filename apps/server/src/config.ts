@@ -53,6 +53,9 @@ const Env = z.object({
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
+/** The names of every environment variable the server reads. */
+export const ENV_VARIABLES: readonly string[] = Object.keys(Env.shape);
+
 /** The server's validated configuration. */
 export type ServerConfig = z.infer<typeof Env>;
 

@@ -1,0 +1,30 @@
+import { readFile } from "node:fs/promises";
+import { expect, it } from "vitest";
+import { ENV_VARIABLES, loadConfig } from "../src/config.js";
+
+it("the root README's configuration table lists every variable the server reads, and no other", async () => {
+  const readme = await readFile(new URL("../../../README.md", import.meta.url), "utf8");
+  const section = readme.split("## Configuration")[1]!.split("\n## ")[0]!;
+  const documented = new Set(
+    section
+      .split("\n")
+      .filter((line) => line.startsWith("| `"))
+      .flatMap((line) => [...line.split("|")[1]!.matchAll(/`([A-Z_]+)`/g)].map((m) => m[1]!)),
+  );
+  expect([...documented].sort()).toEqual([...ENV_VARIABLES].sort());
+});
+
+it("the documented defaults are the ones applied", () => {
+  const config = loadConfig({});
+  expect(config).toMatchObject({
+    PORT: 3000,
+    HOST: "127.0.0.1",
+    LOOPKIT_DATA_DIR: "./.loopkit",
+    LOOPKIT_CORS_ORIGINS: "*",
+    LOOPKIT_MAX_BODY_BYTES: 5_242_880,
+    LOOPKIT_MAX_IN_FLIGHT_BATCHES: 64,
+    LOOPKIT_SHUTDOWN_TIMEOUT_MS: 10_000,
+    LOOPKIT_JUDGE_MODEL: "gpt-4o-mini",
+    LOG_LEVEL: "info",
+  });
+});
