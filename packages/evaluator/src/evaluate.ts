@@ -85,7 +85,11 @@ export async function evaluatePromptVersion(
     generators: options.generator ? { output: options.generator } : undefined,
   });
   const items = await options.store.listItems(options.projectId, runId);
-  const summary = summarizeRubricRun(items, { passThreshold: options.passThreshold })[0];
+  const criteria = options.judge.describe().criteria as { name: string }[] | undefined;
+  const summary = summarizeRubricRun(items, {
+    passThreshold: options.passThreshold,
+    criteriaOrder: criteria?.map((c) => c.name),
+  })[0];
   return { run, summary: summary ?? emptySummary(options.version) };
 }
 

@@ -62,10 +62,13 @@ function judgmentOf(item: EvaluationItemRecord): Judgment | null {
   return item.status === "done" ? (item.judgment as Judgment | null) : null;
 }
 
-/** Summarises the rubric (or reference) judgments of a run, one summary per version. */
+/**
+ * Summarises the rubric (or reference) judgments of a run, one summary per version. Criteria
+ * are listed in `criteriaOrder` (the judge's order) when given: stored JSON keeps no key order.
+ */
 export function summarizeRubricRun(
   items: readonly EvaluationItemRecord[],
-  options: { passThreshold?: number } = {},
+  options: { passThreshold?: number; criteriaOrder?: readonly string[] } = {},
 ): VersionScoreSummary[] {
   const passThreshold = options.passThreshold ?? 0.75;
   const versions = [...new Set(items.map((i) => i.version))];
@@ -74,6 +77,7 @@ export function summarizeRubricRun(
     const judged = mine.filter((i) => judgmentOf(i)?.status === "ok");
     const overall = judged.map((i) => judgmentOf(i)!.overall!);
     const criteria: Record<string, number> = {};
+    for (const name of options.criteriaOrder ?? []) if (judged.length > 0) criteria[name] = 0;
     for (const item of judged) {
       for (const [name, { score }] of Object.entries(judgmentOf(item)!.scores ?? {})) {
         criteria[name] = (criteria[name] ?? 0) + score / judged.length;

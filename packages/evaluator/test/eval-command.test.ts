@@ -80,7 +80,9 @@ describe("runEvalCommand", () => {
     expect(code).toBe(0);
     // mean of (4−1)/4, (5−1)/4, … = (0.75 + 1 + 0.75 + 1)/4 = 0.875
     expect(out).toMatch(/v2\s+4\s+4\s+0\s+0\.875/);
-    expect(out).toMatch(/criteria \(mean\): .*clarity 4.50/);
+    expect(out).toContain(
+      "criteria (mean): clarity 4.50 · usefulness 4.50 · correctness 4.50 · safety 4.50",
+    );
   });
 
   it("exits 1 when the mean score is below --min-score", async () => {
