@@ -58,5 +58,10 @@ describe("datasetFromInteractions", () => {
       humanRating: 3.8,
     });
     expect(items[1]).toEqual({ input: "q", output: "b", requestId: "r3" });
+    // A rating worked out by the caller wins over the feedback.
+    const [rated] = datasetFromInteractions([
+      { id: "r4", input: "q", output: "c", rating: 2, feedback: [{ name: "rating", value: 5 }] },
+    ]);
+    expect(rated?.humanRating).toBe(2);
   });
 });

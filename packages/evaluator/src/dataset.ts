@@ -80,6 +80,8 @@ export interface LoggedInteraction {
   input?: unknown;
   output?: unknown;
   promptVersion?: string | null;
+  /** The human rating on 1–5, when the caller worked it out; else derived from `feedback`. */
+  rating?: number | null;
   feedback?: readonly {
     name: string;
     value?: unknown;
@@ -89,7 +91,8 @@ export interface LoggedInteraction {
 
 /**
  * Turns logged interactions into dataset items, skipping those without input or output. The
- * human rating is the latest `rating` feedback, rescaled from its scale (default 1–5) to 1–5.
+ * human rating is `rating` when given, else the latest `rating` feedback, rescaled from its
+ * scale (default 1–5) to 1–5.
  */
 export function datasetFromInteractions(rows: readonly LoggedInteraction[]): DatasetItem[] {
   const items: DatasetItem[] = [];
@@ -99,7 +102,7 @@ export function datasetFromInteractions(rows: readonly LoggedInteraction[]): Dat
       output: row.output,
       version: row.promptVersion ?? undefined,
       requestId: row.id,
-      humanRating: latestRating(row.feedback ?? []),
+      humanRating: row.rating ?? latestRating(row.feedback ?? []),
     });
     if (parsed.success && parsed.data.output !== undefined) items.push(parsed.data);
   }
