@@ -128,6 +128,7 @@ LANGUAGE sql AS $$
     thumbs_ts, copied, copied_ts, regenerated, regenerated_ts, edited, edited_ts, abandoned,
     abandoned_ts, flags
   FROM signals
+  ORDER BY request_id -- rows locked in one order, so concurrent batches cannot deadlock here
   ON CONFLICT (project_id, request_id) DO UPDATE SET
     outcome = CASE WHEN excluded.outcome_ts IS NOT NULL
                      AND (r.outcome_ts IS NULL OR excluded.outcome_ts >= r.outcome_ts)

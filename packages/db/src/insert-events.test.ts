@@ -1,5 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { countEvents, createProject, type Database, insertEvents } from "./index.js";
+import {
+  countEvents,
+  createProject,
+  type Database,
+  insertEvents,
+  versionAggregates,
+} from "./index.js";
 import { exposureEvent, feedbackEvent, logEvent } from "./test-events.js";
 import { openTestDatabase, testDrivers } from "./testing.js";
 
@@ -215,6 +221,24 @@ describe.each(await testDrivers())("insertEvents on %s", (driver) => {
     const accepted = results.flat().filter((r) => r === "accepted").length;
     expect(accepted).toBe(60);
     expect((await countEvents(db, p.id)).requests).toBe(60);
+  });
+
+  it("stores crossing batches concurrently: each one's feedback on the other's request", async () => {
+    const p = await createProject(db, { name: "crossing" });
+    const pairs = Array.from({ length: 8 }, () => {
+      const a = logEvent({ promptVersion: "v1" });
+      const b = logEvent({ promptVersion: "v1" });
+      const thumbs = (r: typeof a) =>
+        feedbackEvent(r.id, { name: "thumbs", kind: "explicit", value: true });
+      return [
+        [a, thumbs(b)],
+        [b, thumbs(a)],
+      ];
+    });
+    const results = await Promise.all(pairs.flat().map((batch) => insertEvents(db, p.id, batch)));
+    expect(results.flat().every((r) => r === "accepted")).toBe(true);
+    const [aggregate] = await versionAggregates(db, p.id);
+    expect(aggregate).toMatchObject({ version: "v1", requests: 16, thumbs: 16, thumbsUp: 16 });
   });
 
   it("stores an event of any date: old, current and a day ahead", async () => {

@@ -223,6 +223,25 @@ async function insertInto<E extends StoredEvent>(
   return new Set(rows.map((row) => eventKey(row.id, Number(row.ms))));
 }
 
+/** SQLSTATEs after which the whole transaction can simply run again. */
+const RETRYABLE = new Set(["40P01", "40001"]); // deadlock_detected, serialization_failure
+
+/**
+ * Runs `attempt` again (up to 3 times in all) when PostgreSQL aborted it for a deadlock: two
+ * concurrent batches, one holding a request's rollup that the other's feedback needs and the
+ * other way round. The batch is idempotent, so running it again is safe.
+ */
+async function retryDeadlocks<T>(attempt: () => Promise<T>): Promise<T> {
+  for (let tries = 1; ; tries++) {
+    try {
+      return await attempt();
+    } catch (error) {
+      const code = (error as { code?: unknown } | null)?.code;
+      if (tries >= 3 || typeof code !== "string" || !RETRYABLE.has(code)) throw error;
+    }
+  }
+}
+
 /**
  * Stores a batch of events of one project in one transaction, one statement per table, and
  * answers per event in input order: `accepted` when stored by this call, `duplicate` when an
@@ -254,7 +273,7 @@ export async function insertEvents(
   // A batch of requests only, or of exposures only, is one statement, atomic by itself: it
   // needs no BEGIN and COMMIT round trips. Anything else runs in one transaction.
   const single = feedback.length === 0 && (logs.length === 0 || exposures.length === 0);
-  const inserted = single ? await store(db) : await db.transaction(store);
+  const inserted = single ? await store(db) : await retryDeadlocks(() => db.transaction(store));
   return events.map((event) => {
     const key = eventKey(event.id, Math.floor(Date.parse(event.timestamp)));
     const set = inserted[event.type];
