@@ -14,7 +14,10 @@ export type ChatMessage = z.infer<typeof ChatMessage>;
 export const Content = z.union([LongText, z.array(ChatMessage).max(LIMITS.maxMessages)]);
 export type Content = z.infer<typeof Content>;
 
-/** Token usage as the provider reports it. */
+/**
+ * Token usage as the provider reports it. As in OpenAI's API, `inputTokens` includes
+ * `cachedInputTokens` (the cached part is priced lower, not added on top).
+ */
 export const TokenUsage = z.object({
   inputTokens: z.number().int().nonnegative().optional(),
   outputTokens: z.number().int().nonnegative().optional(),

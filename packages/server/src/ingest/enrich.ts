@@ -6,7 +6,7 @@ import {
   type LogEvent,
   redactDeep,
 } from "@loopkit/core";
-import { computeCost, countTokens } from "@loopkit/core/usage";
+import { computeCost, resolveUsage } from "@loopkit/core/usage";
 import type {
   StoredEvent,
   StoredExposureEvent,
@@ -46,32 +46,27 @@ async function enrichLog(event: LogEvent, policy: EnrichmentPolicy): Promise<Sto
   const redacted = policy.redactPii
     ? redactFields(rest, ["input", "output", "errorMessage", "metadata"])
     : rest;
-  const tokens = countTokens({
-    model: event.model ?? "",
-    input: event.input,
-    output: event.output,
-  });
-  const usage = {
-    inputTokens: event.usage?.inputTokens ?? tokens.inputTokens,
-    outputTokens: event.usage?.outputTokens ?? tokens.outputTokens,
-    ...(event.usage?.cachedInputTokens !== undefined
-      ? { cachedInputTokens: event.usage.cachedInputTokens }
-      : {}),
-  };
-  const providerReported =
-    event.usage?.inputTokens !== undefined && event.usage?.outputTokens !== undefined;
+  // Provider-reported counts win; missing ones are counted from the (unredacted) texts.
+  const resolved = resolveUsage(event);
+  const usage = resolved
+    ? {
+        inputTokens: resolved.inputTokens,
+        outputTokens: resolved.outputTokens,
+        cachedInputTokens: resolved.cachedInputTokens,
+      }
+    : event.usage;
   const costMicros =
     event.costUsd !== undefined
       ? Math.round(event.costUsd * 1_000_000)
-      : event.model
+      : event.model && usage
         ? (computeCost({ model: event.model, provider: event.provider, usage })?.costMicros ?? null)
         : null;
   return {
     ...redacted,
-    usage,
+    ...(usage ? { usage } : {}),
     userHash: userId ? await hashUserId(userId, policy.userIdKey) : null,
     costMicros,
-    tokensEstimated: !providerReported && tokens.estimated,
+    tokensEstimated: resolved?.estimated ?? false,
   };
 }
 
