@@ -102,14 +102,22 @@ async function benchDriver(driver: TestDriver) {
   started = performance.now();
   for (const body of requests) await client.chat.completions.create(body);
   const bareCallMs = (performance.now() - started) / n;
+  // The judge alone (prompt, structured-output parse, zod validation), without the store.
+  started = performance.now();
+  for (let i = 0; i < n; i++) {
+    await judge.judge({ input: `judge-only ${i}`, output: "Open Settings, then Security." });
+  }
+  const judgeOnlyMs = (performance.now() - started) / n;
   results.overhead = {
     judgments: n,
     perJudgmentMs: round(perJudgmentMs, 3),
     bareLlmCallMs: round(bareCallMs, 3),
     overheadPerJudgmentMs: round(perJudgmentMs - bareCallMs, 3),
+    judgeOverheadMs: round(judgeOnlyMs - bareCallMs, 3),
+    storeAndLoopOverheadMs: round(perJudgmentMs - judgeOnlyMs, 3),
   };
   console.log(
-    `[${driver}] overhead: ${round(perJudgmentMs, 3)} ms per judgment at 0 ms latency, ${round(bareCallMs, 3)} ms per bare SDK call → ${round(perJudgmentMs - bareCallMs, 3)} ms evaluator overhead per judgment`,
+    `[${driver}] overhead: ${round(perJudgmentMs, 3)} ms per judgment at 0 ms latency, ${round(bareCallMs, 3)} ms per bare SDK call → ${round(perJudgmentMs - bareCallMs, 3)} ms evaluator overhead per judgment (judge ${round(judgeOnlyMs - bareCallMs, 3)} ms, store and loop ${round(perJudgmentMs - judgeOnlyMs, 3)} ms)`,
   );
 
   await server.close();
