@@ -1,4 +1,5 @@
 import { percentile } from "./percentile.js";
+import { readProcessCpuSeconds } from "./process-memory.js";
 import { createClientPool } from "./sdk-clients.js";
 import type { ServerProcess } from "./server-process.js";
 import { sampleMemory } from "./server-process.js";
@@ -16,6 +17,8 @@ export interface IngestThroughput {
   batchLatencyP50Ms: number | null;
   batchLatencyP99Ms: number | null;
   serverPeakRssBytes: number;
+  /** CPU time the server process used per 1,000 events (less sensitive to a busy machine than events/s). */
+  serverCpuMsPerThousandEvents: number;
 }
 
 const yieldToIo = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -32,6 +35,7 @@ export async function measureIngestThroughput(
 ): Promise<IngestThroughput> {
   const highWater = options.highWater ?? options.clients * options.flushAt * 3;
   const memory = sampleMemory(server.pid);
+  const cpuBefore = await readProcessCpuSeconds(server.pid);
   const pool = createClientPool(server.url, server.publicKey, options.clients, options.flushAt);
   const start = performance.now();
   let events = 0;
@@ -45,6 +49,7 @@ export async function measureIngestThroughput(
   await pool.shutdown();
   const seconds = (performance.now() - start) / 1000;
   const { peakRssBytes } = await memory.stop();
+  const serverCpuSeconds = (await readProcessCpuSeconds(server.pid)) - cpuBefore;
   const latencies = pool.batches.map((b) => b.latencyMs);
   return {
     clients: options.clients,
@@ -57,5 +62,6 @@ export async function measureIngestThroughput(
     batchLatencyP50Ms: percentile(latencies, 0.5),
     batchLatencyP99Ms: percentile(latencies, 0.99),
     serverPeakRssBytes: peakRssBytes,
+    serverCpuMsPerThousandEvents: (serverCpuSeconds * 1e6) / events,
   };
 }
