@@ -16,6 +16,12 @@ export function createServerMetrics(inFlight: () => number) {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
     registers: [registry],
   });
+  const events = new Counter({
+    name: "loopkit_events_total",
+    help: "Events received by ingest.batch, by outcome (accepted, duplicate, rejected)",
+    labelNames: ["status"] as const,
+    registers: [registry],
+  });
   new Gauge({
     name: "loopkit_ingest_batches_in_flight",
     help: "ingest.batch calls being processed",
@@ -26,6 +32,12 @@ export function createServerMetrics(inFlight: () => number) {
   });
   return {
     registry,
+    /** Records the outcome counts of one committed ingest batch. */
+    ingested(counts: { accepted: number; duplicates: number; rejected: number }): void {
+      events.inc({ status: "accepted" }, counts.accepted);
+      events.inc({ status: "duplicate" }, counts.duplicates);
+      events.inc({ status: "rejected" }, counts.rejected);
+    },
     /** Records one answered API request. */
     observe(procedure: string, status: number, ms: number): void {
       requests.inc({ procedure, status: String(status) });

@@ -53,6 +53,7 @@ export async function startServer(
           },
         }
       : {}),
+    onIngested: (counts) => metrics.ingested(counts),
     onBackgroundError: (error) =>
       logger.error(
         {

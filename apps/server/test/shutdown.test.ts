@@ -144,6 +144,10 @@ describe("the server process under SIGTERM", () => {
       if (created) newKeys.push(created[1]!);
     }
     expect(newKeys).toHaveLength(1);
+    const metrics = await (await fetch(`${url}/metrics`)).text();
+    expect(metrics).toContain('loopkit_events_total{status="accepted"} 1');
+    expect(metrics).toContain('loopkit_events_total{status="rejected"} 0');
+    expect(metrics).toMatch(/loopkit_ingest_batch_seconds_count 1\b/);
     server.process.kill("SIGTERM");
     await server.exited;
     const lines = server

@@ -21,6 +21,7 @@ export { type CreatedApiKey, issueApiKey } from "./routers/projects.js";
 export {
   createLoopkitServices,
   DEFAULT_LIMITS,
+  type IngestCounts,
   type JudgeLlmSettings,
   type LoopkitServices,
   type LoopkitServicesOptions,

@@ -40,6 +40,15 @@ export interface LoopkitServices {
   backgroundRuns: BackgroundRuns;
   /** Where background failures are reported (default: nowhere; the run's status records them). */
   onBackgroundError: (error: unknown) => void;
+  /** Called after each committed batch with its counts (for metrics such as events ingested). */
+  onIngested: (counts: IngestCounts) => void;
+}
+
+/** How many events of a committed batch were accepted, duplicates, or rejected. */
+export interface IngestCounts {
+  accepted: number;
+  duplicates: number;
+  rejected: number;
 }
 
 /** Options of {@link createLoopkitServices}. */
@@ -50,6 +59,7 @@ export interface LoopkitServicesOptions {
   limits?: Partial<ServerLimits>;
   llm?: JudgeLlmSettings;
   onBackgroundError?: (error: unknown) => void;
+  onIngested?: (counts: IngestCounts) => void;
 }
 
 /** Builds the services a router needs, with defaults for the limits left out. */
@@ -67,5 +77,6 @@ export function createLoopkitServices(options: LoopkitServicesOptions): LoopkitS
     ...(options.llm ? { llm: options.llm } : {}),
     backgroundRuns: new BackgroundRuns(),
     onBackgroundError: options.onBackgroundError ?? (() => {}),
+    onIngested: options.onIngested ?? (() => {}),
   };
 }

@@ -22,9 +22,11 @@ export const ingestRouter = {
    */
   batch: projectProcedure.input(BatchInput).mutation(async ({ ctx, input }) => {
     try {
-      return await ctx.services.ingestGate.run(() =>
+      const result = await ctx.services.ingestGate.run(() =>
         ingestBatch(ctx.services, ctx.projectId, input.events),
       );
+      ctx.services.onIngested(result);
+      return result;
     } catch (error) {
       if (error instanceof LoopkitError) throw toTRPCError(error);
       throw error;
