@@ -1,11 +1,5 @@
 import type { IngestEvent } from "@loopkit/core";
-import {
-  type ExposureEvent,
-  type FeedbackEvent,
-  hashUserId,
-  type LogEvent,
-  redactDeep,
-} from "@loopkit/core";
+import { type ExposureEvent, type FeedbackEvent, type LogEvent, redactDeep } from "@loopkit/core";
 import { computeCost, resolveUsage } from "@loopkit/core/usage";
 import type {
   StoredEvent,
@@ -13,6 +7,7 @@ import type {
   StoredFeedbackEvent,
   StoredLogEvent,
 } from "@loopkit/db";
+import { userHash } from "./user-hash.js";
 
 /** What enrichment needs to know about the project. */
 export interface EnrichmentPolicy {
@@ -64,7 +59,7 @@ async function enrichLog(event: LogEvent, policy: EnrichmentPolicy): Promise<Sto
   return {
     ...redacted,
     ...(usage ? { usage } : {}),
-    userHash: userId ? await hashUserId(userId, policy.userIdKey) : null,
+    userHash: userId ? userHash(userId, policy.userIdKey) : null,
     costMicros,
     tokensEstimated: resolved?.estimated ?? false,
   };
@@ -76,7 +71,7 @@ async function enrichFeedback(
 ): Promise<StoredFeedbackEvent> {
   const { userId, ...rest } = event;
   const redacted = policy.redactPii ? redactFields(rest, ["comment", "value", "metadata"]) : rest;
-  return { ...redacted, userHash: userId ? await hashUserId(userId, policy.userIdKey) : null };
+  return { ...redacted, userHash: userId ? userHash(userId, policy.userIdKey) : null };
 }
 
 async function enrichExposure(
@@ -84,7 +79,7 @@ async function enrichExposure(
   policy: EnrichmentPolicy,
 ): Promise<StoredExposureEvent> {
   const { unitId, ...rest } = event;
-  return { ...rest, unitHash: await hashUserId(unitId, policy.userIdKey) };
+  return { ...rest, unitHash: userHash(unitId, policy.userIdKey) };
 }
 
 function redactFields<T extends object>(event: T, fields: Array<keyof T>): T {
