@@ -96,6 +96,30 @@ describe("keys", () => {
   });
 });
 
+describe("rate limits per key", () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer(await suiteDriver());
+  });
+  afterAll(() => server?.close());
+
+  it.fails("answers 429 + Retry-After to one key sending far faster than others while another key is still served (known bug: there is no per-key rate limit; ServerLimits has only maxInFlightBatches, shared by every key)", async () => {
+    const statuses: number[] = [];
+    // 400 one-event batches from A's key, 20 at a time, as fast as the server answers.
+    for (let wave = 0; wave < 20; wave++) {
+      const answers = await Promise.all(
+        Array.from({ length: 20 }, () =>
+          server.mutate("ingest.batch", { events: [logEvent()] }, server.a.publicKey),
+        ),
+      );
+      statuses.push(...answers.map((a) => a.status));
+    }
+    const other = await server.mutate("ingest.batch", { events: [logEvent()] }, server.b.publicKey);
+    expect(other.status).toBe(200);
+    expect(statuses).toContain(429);
+  }, 60_000);
+});
+
 describe("CORS", () => {
   let server: TestServer;
   beforeAll(async () => {

@@ -97,4 +97,21 @@ describe("tenant isolation", () => {
     expect(calls).toBeGreaterThan(procedures.length * 2);
     expect(await snapshotProject(server.db, server.b.id)).toEqual(before);
   }, 120_000);
+
+  it.fails("gives A's ids no gaps that count B's activity (known bug: audit_log ids are one sequence across projects, so the gap between two of A's entries is B's activity in between)", async () => {
+    const gap = async (bWrites: number) => {
+      const create = (key: string, promptName: string) =>
+        server.mutate("prompts.create", { promptName, version: "1" }, key);
+      const history = async (promptName: string) =>
+        (await server.query("prompts.history", { promptName, version: "1" }, server.a.secretKey))
+          .body.result.data[0].id as number;
+      const first = `gap-${bWrites}-first`;
+      const second = `gap-${bWrites}-second`;
+      await create(server.a.secretKey, first);
+      for (let i = 0; i < bWrites; i++) await create(server.b.secretKey, `b-${bWrites}-${i}`);
+      await create(server.a.secretKey, second);
+      return (await history(second)) - (await history(first));
+    };
+    expect(await gap(5)).toBe(await gap(0));
+  });
 });
