@@ -21,7 +21,7 @@ const BAD: Record<string, { input: unknown; path: string }> = {
   "projects.createKey": { input: { kind: "root" }, path: "kind" },
   "projects.revokeKey": { input: { keyId: "k1" }, path: "keyId" },
   "projects.rotateKey": { input: {}, path: "keyId" },
-  "prompts.create": { input: { promptName: "p", version: long }, path: "version" },
+  "prompts.create": { input: { promptName: "p", version: "v@2" }, path: "version" },
   "prompts.list": { input: { status: "live" }, path: "status" },
   "prompts.get": { input: { promptName: "p" }, path: "version" },
   "prompts.transition": { input: { promptName: "p", version: "v", to: "gone" }, path: "to" },

@@ -50,6 +50,8 @@ export const promptsRouter = {
   create: secretProcedure
     .input(
       VersionRef.extend({
+        // Approvals name a version as `prompt@version`, split at the last "@".
+        version: Name.refine((v) => !v.includes("@"), "a version name cannot contain @"),
         template: z
           .string()
           .max(256 * 1024)
