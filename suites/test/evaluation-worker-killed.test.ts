@@ -96,6 +96,8 @@ describe.runIf((await suiteDriver()) === "postgres")(
       expect(doneAtKill.length).toBeGreaterThanOrEqual(8);
       expect(doneAtKill.length).toBeLessThan(ITEMS);
 
+      // Items the killed process had claimed are taken over once their lease (2 s) expires.
+      await new Promise((resolve) => setTimeout(resolve, 2_100));
       const resumed = await evaluatePromptVersion({
         store,
         projectId: project.id,
