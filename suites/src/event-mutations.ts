@@ -38,6 +38,23 @@ export const SQL_INJECTIONS = [
   "1' UNION SELECT key_hash FROM api_keys --",
 ];
 
+/**
+ * Raw PII and secrets a misconfigured client might send, in sentences (formats from core's
+ * recognizer table: the Visa test card, the IBAN registry's German example, an OpenAI-style key).
+ */
+export const PII_SAMPLES = {
+  email: "jane.doe.fuzz@example.com",
+  phone: "+1 415 555 0199",
+  card: "4111 1111 1111 1111",
+  iban: "DE89 3704 0044 0532 0130 00",
+  openaiKey: "sk-proj-Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4zAb7cDe",
+};
+const piiSentence = fc
+  .constantFrom(...Object.values(PII_SAMPLES))
+  .map((value) => `please reach me at ${value} today`);
+/** Free text, sometimes carrying PII. */
+const content = (maxLength: number) => fc.oneof(text(maxLength), piiSentence);
+
 const name = fc.oneof(
   fc.string({ unit: "grapheme-ascii", minLength: 1, maxLength: 30 }).filter((s) => s.length > 0),
   fc.constantFrom(...SQL_INJECTIONS),
@@ -50,7 +67,7 @@ const recent = fc
 const metadata = fc.dictionary(
   fc.oneof(text(12), fc.constantFrom("constructor", "toString", "hasOwnProperty", "prototype")),
   fc.oneof(
-    text(40),
+    content(40),
     fc.integer(),
     fc.boolean(),
     fc.constant(null),
@@ -71,16 +88,16 @@ const logArb = fc.record(
     promptVersion: name,
     model: fc.constantFrom("gpt-4o-mini", "gpt-4o", "claude-3-5-sonnet", "unknown-model"),
     input: fc.oneof(
-      text(200),
+      content(200),
       fc.array(
         fc.record({
           role: fc.constantFrom("system", "user", "assistant"),
-          content: fc.oneof(text(200), fc.constant(null)),
+          content: fc.oneof(content(200), fc.constant(null)),
         }),
         { maxLength: 4 },
       ),
     ),
-    output: fc.oneof(text(200), fc.constantFrom(...SQL_INJECTIONS)),
+    output: fc.oneof(content(200), fc.constantFrom(...SQL_INJECTIONS)),
     usage: fc.record(
       { inputTokens: fc.nat(1_000_000), outputTokens: fc.nat(1_000_000) },
       { requiredKeys: [] },
@@ -88,7 +105,7 @@ const logArb = fc.record(
     costUsd: fc.double({ min: 0, max: 1000, noNaN: true }),
     latencyMs: fc.double({ min: 0, max: 86_400_000, noNaN: true }),
     status: fc.constantFrom("ok", "error"),
-    errorMessage: text(100),
+    errorMessage: content(100),
     tags: fc.array(name, { maxLength: 5 }),
     metadata,
   },
@@ -103,7 +120,7 @@ const feedbackArb = fc.record({
   kind: fc.constant("explicit"),
   name: fc.constant("thumbs"),
   value: fc.boolean(),
-  comment: text(100),
+  comment: content(100),
 });
 
 const exposureArb = fc.record({

@@ -9,6 +9,7 @@ export {
   type Expectation,
   type FuzzedEvent,
   fuzzedBatch,
+  PII_SAMPLES,
   SQL_INJECTIONS,
   text,
   validEvent,

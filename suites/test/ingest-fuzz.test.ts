@@ -14,18 +14,17 @@ import { startTestServer, type TestServer } from "@loopkit/server/testing";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { allStoredText } from "../src/database-snapshot.js";
-import { type FuzzedEvent, fuzzedBatch, SQL_INJECTIONS } from "../src/event-mutations.js";
+import {
+  type FuzzedEvent,
+  fuzzedBatch,
+  PII_SAMPLES,
+  SQL_INJECTIONS,
+} from "../src/event-mutations.js";
 import { feedbackEvent, logEvent } from "../src/events.js";
 import { suiteDriver } from "../src/test-driver.js";
 
-/** Raw PII a misconfigured client might send (formats from core's recognizer table). */
-const PII = {
-  email: "jane.doe.fuzz@example.com",
-  phone: "+1 415 555 0199",
-  card: "4111 1111 1111 1111", // Visa test number, Luhn-valid
-  iban: "DE89 3704 0044 0532 0130 00", // IBAN registry example
-  openaiKey: "sk-proj-Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4zAb7cDe",
-};
+/** Raw PII a misconfigured client might send (the fuzzed events carry it too). */
+const PII = PII_SAMPLES;
 
 const figures = { batches: 0, events: 0, accepted: 0, duplicates: 0, rejected: 0 };
 
