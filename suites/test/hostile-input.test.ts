@@ -245,6 +245,10 @@ describe("every procedure under random input", () => {
             if (answer.status === 400) {
               expect(answer.body.error.data.loopkitCode).toMatch(/^INVALID_/);
               expect(answer.body.error.message).toMatch(/:/);
+              for (const issue of answer.body.error.data.issues ?? []) {
+                expect(issue.path).not.toBe("");
+                expect(issue.message).not.toBe("");
+              }
             }
           },
         ),
