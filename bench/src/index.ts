@@ -83,7 +83,7 @@ async function runSustained(options: BenchOptions): Promise<void> {
         loopkit: `p99 ${ms(last.p99Ms)} in the last window`,
         baseline: `p99 ${ms(first.p99Ms)} in the first window`,
         ratio: `${load.p99Drift === null ? "–" : load.p99Drift.toFixed(2)}× p99 drift`,
-        notes: `first ${window(first)}; last ${window(last)}; RSS growth ${load.rssGrowthBytes === null ? "–" : mib(load.rssGrowthBytes)}; achieved ${count(load.achievedEventsPerSecond)} events/s; max p99 of any window ${ms(Math.max(...load.windows.map((w) => w.p99Ms ?? 0)))}`,
+        notes: `first ${window(first)}; last ${window(last)}; p99 by window ${load.windows.map((w) => (w.p99Ms === null ? "–" : w.p99Ms.toFixed(0))).join(", ")} ms; RSS by window ${load.windows.map((w) => (w.serverRssBytes === null ? "–" : (w.serverRssBytes / 2 ** 20).toFixed(0))).join(", ")} MiB; RSS growth ${load.rssGrowthBytes === null ? "–" : mib(load.rssGrowthBytes)}; achieved ${count(load.achievedEventsPerSecond)} events/s; max p99 of any window ${ms(Math.max(...load.windows.map((w) => w.p99Ms ?? 0)))}`,
       });
       results.sustained = load;
     } finally {
