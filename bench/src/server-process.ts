@@ -75,15 +75,13 @@ export async function startServerProcess(storage: ServerStorage): Promise<Server
     LOOPKIT_INIT_PUBLIC_KEY: publicKey,
     LOOPKIT_INIT_SECRET_KEY: `lk_sec_${randomBytes(24).toString("hex")}`,
     LOG_LEVEL: "info",
-    // e.g. LOOPKIT_BENCH_SERVER_NODE_OPTIONS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile it.
-    ...(process.env.LOOPKIT_BENCH_SERVER_NODE_OPTIONS
-      ? { NODE_OPTIONS: process.env.LOOPKIT_BENCH_SERVER_NODE_OPTIONS }
-      : {}),
     ...("databaseUrl" in storage
       ? { DATABASE_URL: storage.databaseUrl }
       : { LOOPKIT_DATA_DIR: storage.dataDir }),
   };
-  const child = spawn(process.execPath, [MAIN, "start"], {
+  // Node flags for the server, e.g. LOOPKIT_BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof".
+  const nodeArgs = (process.env.LOOPKIT_BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, MAIN, "start"], {
     env,
     stdio: ["ignore", "ignore", "pipe"],
   });
