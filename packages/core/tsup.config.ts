@@ -1,7 +1,7 @@
 import { defineConfig } from "tsup";
 
 export default defineConfig({
-  entry: ["src/index.ts", "src/usage.ts"],
+  entry: ["src/index.ts", "src/pseudonym.ts", "src/usage.ts"],
   format: ["esm", "cjs"],
   dts: true,
   sourcemap: true,

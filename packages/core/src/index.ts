@@ -30,7 +30,7 @@ export {
   type RedactDeepResult,
   redactDeep,
 } from "./redaction/redact-deep.js";
-export type { RedactionStrategy } from "./redaction/replacement.js";
+export type { Pseudonymizer, RedactionStrategy } from "./redaction/replacement.js";
 export { type SamplingRule, sampleRateFor, shouldSample } from "./sampling.js";
 export { type JsonValue, Metadata } from "./schemas/common.js";
 export {

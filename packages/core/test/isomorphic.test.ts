@@ -27,4 +27,21 @@ describe("@loopkit/core main entry", () => {
     expect(code).not.toMatch(/from\s+["']node:/);
     expect(code).not.toMatch(/require\(["']node:/);
   });
+
+  it("leaves SHA-256 out of the main entry: only @loopkit/core/pseudonym bundles @noble/hashes", async () => {
+    const inputsOf = async (file: string) => {
+      const result = await build({
+        entryPoints: [fileURLToPath(new URL(file, import.meta.url))],
+        bundle: true,
+        platform: "browser",
+        format: "esm",
+        write: false,
+        logLevel: "silent",
+        metafile: true,
+      });
+      return Object.keys(result.metafile.inputs);
+    };
+    expect((await inputsOf("../src/index.ts")).some((p) => p.includes("@noble"))).toBe(false);
+    expect((await inputsOf("../src/pseudonym.ts")).some((p) => p.includes("@noble"))).toBe(true);
+  });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { LoopkitError } from "../errors.js";
+import { createPseudonymizer } from "../pseudonym.js";
 import { redact } from "./redact.js";
 
 describe("redact", () => {
@@ -57,7 +58,10 @@ describe("redact", () => {
   });
 
   it("gives the same pseudonym to the same value however it is written, keyed by the secret", () => {
-    const opts = { strategy: "pseudonym" as const, pseudonymKey: "project-secret" };
+    const opts = {
+      strategy: "pseudonym" as const,
+      pseudonymize: createPseudonymizer("project-secret"),
+    };
     const a = redact(
       "4242424242424242 and 4242 4242 4242 4242 and Jane@Example.com, jane@example.com",
       opts,
@@ -67,14 +71,22 @@ describe("redact", () => {
     expect(tokens[0]).toBe(tokens[1]);
     expect(tokens[2]).toBe(tokens[3]);
     expect(tokens[0]).not.toBe(tokens[2]);
-    const other = redact("4242424242424242", { ...opts, pseudonymKey: "other-secret" }).text;
+    const other = redact("4242424242424242", {
+      ...opts,
+      pseudonymize: createPseudonymizer("other-secret"),
+    }).text;
     expect(other).not.toBe(tokens[0]);
   });
 
   it("computes the pseudonym as the first 6 hex digits of HMAC-SHA256(key, value)", async () => {
     const { createHmac } = await import("node:crypto");
     const expected = createHmac("sha256", "k").update("jane@example.com").digest("hex").slice(0, 6);
-    expect(redact("jane@example.com", { strategy: "pseudonym", pseudonymKey: "k" }).text).toBe(
+    const pseudonymize = createPseudonymizer("k");
+    expect(redact("jane@example.com", { strategy: "pseudonym", pseudonymize }).text).toBe(
+      `[EMAIL_${expected}]`,
+    );
+    const bytes = createPseudonymizer(new TextEncoder().encode("k"));
+    expect(redact("Jane@Example.com", { strategy: "pseudonym", pseudonymize: bytes }).text).toBe(
       `[EMAIL_${expected}]`,
     );
   });
@@ -103,7 +115,8 @@ describe("redact", () => {
     const cases: [() => unknown, RegExp][] = [
       [() => redact("x", { kinds: ["NAME" as never] }), /unknown kind "NAME"/],
       [() => redact("x", { customPatterns: [{ kind: "order id", pattern: /x/ }] }), /upper-case/],
-      [() => redact("x", { strategy: "pseudonym" }), /pseudonymKey/],
+      [() => redact("x", { strategy: "pseudonym" }), /createPseudonymizer/],
+      [() => createPseudonymizer(""), /key is empty/],
       [() => redact("x", { strategy: "hide" as never }), /unknown strategy/],
     ];
     for (const [fn, message] of cases) {

@@ -11,7 +11,12 @@ import { ibanRecognizer } from "./recognize-iban.js";
 import { ipv6Recognizer } from "./recognize-ipv6.js";
 import { numberRecognizer } from "./recognize-numbers.js";
 import { secretRecognizer } from "./recognize-secrets.js";
-import { keyBytes, makeReplacer, type RedactionStrategy, type Replacer } from "./replacement.js";
+import {
+  makeReplacer,
+  type Pseudonymizer,
+  type RedactionStrategy,
+  type Replacer,
+} from "./replacement.js";
 
 /** One redacted value: its kind and where it was, `[start, end)` in the input — never the value. */
 export interface RedactionFinding {
@@ -36,8 +41,11 @@ export interface RedactOptions {
   readonly allow?: readonly string[];
   /** `placeholder` (default, `[EMAIL]`), `pseudonym` (`[EMAIL_3f9a1c]`) or `mask` (`[CREDIT_CARD …4242]`). */
   readonly strategy?: RedactionStrategy;
-  /** The HMAC key for the `pseudonym` strategy: a per-project secret. */
-  readonly pseudonymKey?: string | Uint8Array;
+  /**
+   * For the `pseudonym` strategy: `createPseudonymizer(projectSecret)` from
+   * `@loopkit/core/pseudonym` (kept out of the main entry so placeholder-only bundles stay small).
+   */
+  readonly pseudonymize?: Pseudonymizer;
 }
 
 /** The outcome of {@link redact}. */
@@ -77,7 +85,7 @@ export interface PreparedRedaction {
  * of custom patterns, the allow list and the replacer.
  *
  * @throws {LoopkitError} `INVALID_CONFIG` for an unknown kind, a bad custom kind name, or the
- *   pseudonym strategy without a key.
+ *   pseudonym strategy without a pseudonymizer.
  */
 export function prepareRedaction(options: RedactOptions = {}): PreparedRedaction {
   const kinds = options.kinds ?? BUILTIN_KINDS;
@@ -107,13 +115,10 @@ export function prepareRedaction(options: RedactOptions = {}): PreparedRedaction
       `redact: unknown strategy "${strategy as string}"; use "placeholder", "pseudonym" or "mask"`,
     );
   }
-  if (
-    strategy === "pseudonym" &&
-    (options.pseudonymKey === undefined || options.pseudonymKey.length === 0)
-  ) {
+  if (strategy === "pseudonym" && typeof options.pseudonymize !== "function") {
     throw new LoopkitError(
       "INVALID_CONFIG",
-      'redact: the "pseudonym" strategy needs options.pseudonymKey (a per-project secret), so pseudonyms cannot be reversed by guessing',
+      'redact: the "pseudonym" strategy needs options.pseudonymize; pass createPseudonymizer(projectSecret) from "@loopkit/core/pseudonym"',
     );
   }
   const allow = new Set<string>();
@@ -126,10 +131,7 @@ export function prepareRedaction(options: RedactOptions = {}): PreparedRedaction
     recognizers: RECOGNIZERS.filter((r) => r.kinds.some((k) => enabled.has(k))),
     custom,
     allow,
-    replace: makeReplacer(
-      strategy,
-      options.pseudonymKey === undefined ? undefined : keyBytes(options.pseudonymKey),
-    ),
+    replace: makeReplacer(strategy, options.pseudonymize),
   };
 }
 

@@ -1,11 +1,12 @@
-import { hmac } from "@noble/hashes/hmac";
-import { sha256 } from "@noble/hashes/sha2";
-import { bytesToHex } from "@noble/hashes/utils";
-
 /** How a recognized value is replaced. */
 export type RedactionStrategy = "placeholder" | "pseudonym" | "mask";
 
-const encoder = new TextEncoder();
+/**
+ * Turns a value into the 6 lower-case hex digits of its pseudonym, synchronously: `kind` is the
+ * finding's kind, `value` its canonical form (see {@link canonicalValue}). Make one with
+ * `createPseudonymizer(key)` from `@loopkit/core/pseudonym`; the token is `[${kind}_${hex}]`.
+ */
+export type Pseudonymizer = (kind: string, value: string) => string;
 
 /** Kinds whose mask keeps the last four characters. */
 const MASKABLE = new Set(["CREDIT_CARD", "PHONE", "IBAN"]);
@@ -13,8 +14,13 @@ const MASKABLE = new Set(["CREDIT_CARD", "PHONE", "IBAN"]);
 /**
  * The form of a value that pseudonyms hash, so that the same card, phone, IBAN or SSN written
  * with or without spaces (or an email in another case) gets the same pseudonym.
+ *
+ * @param kind - The finding's kind (`EMAIL`, `CREDIT_CARD`…).
+ * @param value - The value as written in the text.
+ * @returns Digits only for cards, phones and SSNs; IBANs without spaces in upper case; emails in
+ *   lower case; other values unchanged.
  */
-function canonical(kind: string, value: string): string {
+export function canonicalValue(kind: string, value: string): string {
   switch (kind) {
     case "CREDIT_CARD":
     case "PHONE":
@@ -33,35 +39,19 @@ function canonical(kind: string, value: string): string {
 export type Replacer = (kind: string, value: string) => string;
 
 /**
- * Makes the replacer for a strategy: `[EMAIL]`; `[EMAIL_3f9a1c]` (first 6 hex digits of
- * HMAC-SHA256(key, value), the same value giving the same token); or `[CREDIT_CARD …4242]`
- * (last four characters of cards, phones and IBANs; a placeholder for other kinds).
+ * Makes the replacer for a strategy: `[EMAIL]`; `[EMAIL_3f9a1c]` (the pseudonymizer's hex for
+ * the canonical value); or `[CREDIT_CARD …4242]` (last four characters of cards, phones and
+ * IBANs; a placeholder for other kinds).
  */
-export function makeReplacer(strategy: RedactionStrategy, pseudonymKey?: Uint8Array): Replacer {
+export function makeReplacer(strategy: RedactionStrategy, pseudonymize?: Pseudonymizer): Replacer {
   if (strategy === "pseudonym") {
-    const key = pseudonymKey!;
-    const cache = new Map<string, string>();
-    return (kind, value) => {
-      const input = `${kind}\u0000${canonical(kind, value)}`;
-      let token = cache.get(input);
-      if (token === undefined) {
-        token = bytesToHex(hmac(sha256, key, encoder.encode(canonical(kind, value)))).slice(0, 6);
-        if (cache.size < 10_000) cache.set(input, token);
-      }
-      return `[${kind}_${token}]`;
-    };
+    return (kind, value) => `[${kind}_${pseudonymize!(kind, canonicalValue(kind, value))}]`;
   }
   if (strategy === "mask") {
-    return (kind, value) => {
-      if (!MASKABLE.has(kind)) return `[${kind}]`;
-      const chars = value.replace(/[^A-Za-z0-9]+/g, "");
-      return `[${kind} …${chars.slice(-4)}]`;
-    };
+    return (kind, value) =>
+      MASKABLE.has(kind)
+        ? `[${kind} …${value.replace(/[^A-Za-z0-9]+/g, "").slice(-4)}]`
+        : `[${kind}]`;
   }
   return (kind) => `[${kind}]`;
-}
-
-/** Encodes a pseudonym key given as a string (UTF-8) or bytes. */
-export function keyBytes(key: string | Uint8Array): Uint8Array {
-  return typeof key === "string" ? encoder.encode(key) : key;
 }
