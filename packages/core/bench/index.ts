@@ -8,11 +8,12 @@
  * 3. Token counting throughput (o200k_base via gpt-tokenizer).
  * 4. Variant assignments per second.
  * 5. Browser bundle size (min+gz) of `redact` + `assignVariant`.
+ * 6. Event ids: nanoseconds per `newEventId()`.
  *
  * Prints a markdown table; a full run also writes bench/results.json (not committed).
  */
 import { writeFileSync } from "node:fs";
-import { assignVariant, redact } from "../src/index.js";
+import { assignVariant, newEventId, redact } from "../src/index.js";
 import { countTokens } from "../src/usage.js";
 import { measureBundle } from "./bundle-size.js";
 import { makeChatMessages } from "./chat-text.js";
@@ -143,6 +144,18 @@ rows.push([
   `${units} assignments, ${inExperiment} in the experiment`,
 ]);
 
+// 6. Event ids (UUIDv7): the SDK makes one per log() call.
+const idCount = smoke ? 10_000 : 500_000;
+let lastId = "";
+const idSeconds = best(rounds, () => {
+  for (let i = 0; i < idCount; i++) lastId = newEventId();
+});
+rows.push([
+  "newEventId()",
+  `${((idSeconds / idCount) * 1e9).toFixed(0)} ns/id`,
+  `${idCount} ids, last ${lastId.slice(0, 8)}…`,
+]);
+
 // 5. Browser bundle.
 const bundle = await measureBundle(["redact", "assignVariant"]);
 rows.push([
@@ -174,6 +187,7 @@ if (!smoke) {
         adversarial: { slowest: slowest.name, mibPerSecond: slowest.mbs },
         tokensPerSecond: tokens / tokenSeconds,
         assignmentsPerSecond: units / assignSeconds,
+        nsPerEventId: (idSeconds / idCount) * 1e9,
         bundle,
       },
       null,
