@@ -1,5 +1,5 @@
-import { distance } from "fastest-levenshtein";
 import type { FeedbackInput } from "./client.js";
+import { levenshtein } from "./edit-distance.js";
 
 /**
  * The share of `original` that the user changed to get `kept`: Levenshtein distance divided
@@ -7,7 +7,7 @@ import type { FeedbackInput } from "./client.js";
  */
 export function editRatio(original: string, kept: string): number {
   const longest = Math.max(original.length, kept.length);
-  return longest === 0 ? 0 : distance(original, kept) / longest;
+  return longest === 0 ? 0 : levenshtein(original, kept) / longest;
 }
 
 type Send = (event: FeedbackInput) => string;
