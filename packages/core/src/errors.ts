@@ -8,6 +8,7 @@ export type LoopkitErrorCode =
   | "BATCH_TOO_LARGE"
   | "PAYLOAD_TOO_LARGE"
   | "OVERLOADED"
+  | "RATE_LIMITED"
   | "DATABASE_UNAVAILABLE"
   | "CONFLICT"
   | "INVALID_CONFIG"

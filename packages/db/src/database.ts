@@ -26,6 +26,14 @@ export interface DatabaseOptions {
   dataDir?: string;
   /** Connections in the `pg` pool (default 10). Ignored by PGlite, which has one. */
   poolSize?: number;
+  /**
+   * Milliseconds a query waits for a pool connection (a free one, or a new one to open) before
+   * it fails, so a stalled database sheds callers instead of queueing them; default: no bound.
+   * A full pool fails with pg-pool's `timeout exceeded when trying to connect`, a connection
+   * that does not open in time with `Connection terminated due to connection timeout`.
+   * Ignored by PGlite.
+   */
+  acquireTimeoutMs?: number;
 }
 
 /**
@@ -50,7 +58,7 @@ export async function createDatabase(options: DatabaseOptions = {}): Promise<Dat
       );
     }
     const { openPostgres } = await import("./postgres-driver.js");
-    return openPostgres(options.url, options.poolSize ?? 10);
+    return openPostgres(options.url, options.poolSize ?? 10, options.acquireTimeoutMs ?? 0);
   }
   const { openPglite } = await import("./pglite-driver.js");
   return openPglite({ dataDir: options.dataDir });

@@ -31,9 +31,21 @@ function queryableOf(client: pg.Pool | pg.PoolClient): Queryable {
   };
 }
 
-/** Opens a `pg` pool on `url` and checks that the server answers. */
-export async function openPostgres(url: string, poolSize: number): Promise<Database> {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize, types });
+/**
+ * Opens a `pg` pool on `url` and checks that the server answers. `acquireTimeoutMs` bounds the
+ * wait for a connection (0: unbounded).
+ */
+export async function openPostgres(
+  url: string,
+  poolSize: number,
+  acquireTimeoutMs = 0,
+): Promise<Database> {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: poolSize,
+    connectionTimeoutMillis: acquireTimeoutMs,
+    types,
+  });
   // An idle client losing its connection must not crash the process; the next query reconnects.
   pool.on("error", () => {});
   try {
