@@ -12,6 +12,7 @@ export type LoopkitErrorCode =
   | "DATABASE_UNAVAILABLE"
   | "CONFLICT"
   | "INVALID_CONFIG"
+  | "MIGRATION_FAILED"
   | "INTERNAL";
 
 /** An error that reaches a user: a stable `code` and a message saying what was wrong and how to fix it. */

@@ -1,6 +1,7 @@
 import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { LoopkitError } from "@loopkit/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Database, migrate, migrationStatus } from "./index.js";
 import { openEmptyTestDatabase, openTestDatabase, testDrivers } from "./testing.js";
@@ -92,9 +93,13 @@ describe.each(await testDrivers())("migrations on %s", (driver) => {
         () => null,
         (e: unknown) => e as Error & { code: string },
       );
-      expect(error?.code).toBe("INTERNAL");
+      expect(error).toBeInstanceOf(LoopkitError);
+      expect(error?.code).toBe("MIGRATION_FAILED");
       expect(error?.message).toContain("9002_bad.sql");
+      // The database's own error: 42703 is undefined_column (PostgreSQL docs, Appendix A).
       expect(error?.message).toContain("no_such_column");
+      expect(error?.message).toContain("SQLSTATE 42703");
+      expect((error?.cause as { code?: string } | undefined)?.code).toBe("42703");
       expect(await tableExists(db, "good_one")).toBe(true);
       expect(await tableExists(db, "half_done")).toBe(false);
       expect(await tableExists(db, "after_bad")).toBe(false);

@@ -55,6 +55,15 @@ async function readMigrationFiles(directory: string): Promise<MigrationFile[]> {
   );
 }
 
+/** A database error as text: its message and, when the driver gives it, its SQLSTATE code. */
+function databaseError(error: unknown): string {
+  const { message, code } = error as { message?: unknown; code?: unknown };
+  const text = typeof message === "string" ? message : String(error);
+  return typeof code === "string" && /^[0-9A-Z]{5}$/.test(code)
+    ? `${text} (SQLSTATE ${code})`
+    : text;
+}
+
 async function lockMigrations(tx: Queryable): Promise<void> {
   await tx.query("SELECT pg_advisory_xact_lock($1::bigint)", [MIGRATION_LOCK]);
 }
@@ -76,8 +85,8 @@ async function appliedNames(db: Queryable): Promise<Set<string>> {
  * makes sure the event partitions exist ({@link maintainPartitions}).
  *
  * @returns the files this call applied (empty when the schema was up to date).
- * @throws {LoopkitError} `INTERNAL` naming the file whose SQL failed; that file is rolled back
- * and the files after it are not applied.
+ * @throws {LoopkitError} `MIGRATION_FAILED` naming the file whose SQL failed and the database's
+ * error; that file is rolled back and the files after it are not applied.
  */
 export async function migrate(
   db: Database,
@@ -109,8 +118,8 @@ export async function migrate(
         await tx.query(file.sql);
       } catch (error) {
         throw new LoopkitError(
-          "INTERNAL",
-          `Migration ${file.name} failed and was rolled back: ${(error as Error).message}. Fix the SQL in ${file.name} (or the database state it expects), then run migrate again.`,
+          "MIGRATION_FAILED",
+          `Migration ${file.name} failed and was rolled back: ${databaseError(error)}. Fix the SQL in ${file.name} (or the database state it expects), then run migrate again.`,
           { cause: error },
         );
       }
