@@ -15,6 +15,7 @@ import {
   insertEvents,
   listApiKeys,
   listAudit,
+  listFeedback,
   listPromptVersions,
   listRequests,
   type Queryable,
@@ -25,6 +26,7 @@ import {
   sampleRequests,
   setExperimentStatus,
   setPromptVersionStatus,
+  shadowComparisons,
   shadowSummaries,
   updateProjectSettings,
   versionAggregates,
@@ -180,6 +182,14 @@ describe.each(await testDrivers())("bound parameters on %s", (driver) => {
       judgment: { [mark("judgment")]: mark("reason") },
     });
     await shadowSummaries(db, project.id, { promptName: mark("prompt") });
+    await shadowComparisons(db, project.id, {
+      promptName: mark("prompt"),
+      candidateVersion: mark("candidate"),
+    });
+    expect(
+      (await listFeedback(db, project.id, { requestId: request.id }, 5)).map((f) => f.comment),
+    ).toContain(mark("comment-text"));
+    await listFeedback(db, project.id, { conversationId: mark("conversation") }, 5);
 
     expect((await getProject(db, project.id))?.name).toBe(mark("renamed"));
     expect(sent.length).toBeGreaterThan(30);

@@ -27,6 +27,12 @@ export {
   setExperimentStatus,
 } from "./experiments.js";
 export { type InsertOutcome, insertEvents } from "./insert-events.js";
+export {
+  type FeedbackItem,
+  type FeedbackTarget,
+  listFeedback,
+  MAX_FEEDBACK_PAGE,
+} from "./list-feedback.js";
 export { type MaintenanceResult, runMaintenance } from "./maintenance.js";
 export { applyRetention, type RetentionOptions, type RetentionResult } from "./retention.js";
 export {
@@ -58,6 +64,7 @@ export {
 } from "./prompt-versions.js";
 export type { FeedbackRecord, RequestRecord } from "./request-rows.js";
 export { MAX_SAMPLE_SIZE, type SampleOptions, sampleRequests } from "./sample-requests.js";
+export { type ShadowComparison, shadowComparisons } from "./shadow-comparisons.js";
 export {
   recordShadowResult,
   type ShadowResult,

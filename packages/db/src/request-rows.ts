@@ -50,7 +50,13 @@ export interface RequestRow {
   shadow_of: string | null;
 }
 
-interface FeedbackRow {
+/** The columns of `feedback` a {@link FeedbackRow} is read from. */
+export const FEEDBACK_SELECT = `id::text AS id, ts, received_at, request_id::text AS request_id,
+  conversation_id, kind, name, value_number, value_bool, value_text, scale_min, scale_max,
+  edit_ratio, comment, source, user_hash, session_id, metadata`;
+
+/** A row selected with {@link FEEDBACK_SELECT}. */
+export interface FeedbackRow {
   id: string;
   ts: Date;
   received_at: Date;
@@ -151,9 +157,7 @@ export async function withFeedback(
 ): Promise<RequestRecord[]> {
   if (rows.length === 0) return [];
   const feedbackRows = await db.query<FeedbackRow & { request_id: string }>(
-    `SELECT id::text AS id, ts, received_at, request_id::text AS request_id, conversation_id, kind,
-            name, value_number, value_bool, value_text, scale_min, scale_max, edit_ratio, comment,
-            source, user_hash, session_id, metadata
+    `SELECT ${FEEDBACK_SELECT}
      FROM feedback
      WHERE project_id = $1 AND request_id = ANY($2::uuid[])
      ORDER BY ts, id`,

@@ -1,3 +1,4 @@
+export type { FeedbackItem, ShadowComparison } from "@loopkit/db";
 export {
   type ApiKeyKind,
   apiKeyPrefix,
@@ -14,8 +15,6 @@ export { createNodeHandler, type NodeHandlerOptions } from "./http/node.js";
 export type { CorsOrigins } from "./http/policy.js";
 export type { IngestResult } from "./ingest/ingest-batch.js";
 export type { EventResult } from "./ingest/validate.js";
-export type { FeedbackItem } from "./queries/feedback-of.js";
-export type { ShadowComparison } from "./queries/shadow-comparison.js";
 export { type AppRouter, appRouter, type RouterInputs, type RouterOutputs } from "./root.js";
 export { type CreatedApiKey, issueApiKey } from "./routers/projects.js";
 export {

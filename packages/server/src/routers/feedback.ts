@@ -1,6 +1,6 @@
+import { listFeedback, MAX_FEEDBACK_PAGE } from "@loopkit/db";
 import type { TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
-import { feedbackOf } from "../queries/feedback-of.js";
 import { secretProcedure } from "../trpc.js";
 import { Name } from "./input-schemas.js";
 
@@ -13,7 +13,7 @@ export const feedbackRouter = {
         .object({
           requestId: z.uuid().optional(),
           conversationId: Name.optional(),
-          limit: z.number().int().min(1).max(1000).default(200),
+          limit: z.number().int().min(1).max(MAX_FEEDBACK_PAGE).default(200),
         })
         .refine((v) => (v.requestId === undefined) !== (v.conversationId === undefined), {
           message: "give exactly one of requestId or conversationId",
@@ -21,7 +21,7 @@ export const feedbackRouter = {
         }),
     )
     .query(({ ctx, input }) =>
-      feedbackOf(
+      listFeedback(
         ctx.services.db,
         ctx.projectId,
         { requestId: input.requestId, conversationId: input.conversationId },

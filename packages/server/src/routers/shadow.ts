@@ -1,7 +1,6 @@
-import { shadowSummaries } from "@loopkit/db";
+import { shadowComparisons, shadowSummaries } from "@loopkit/db";
 import type { TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
-import { shadowComparisons } from "../queries/shadow-comparison.js";
 import { secretProcedure } from "../trpc.js";
 import { Name } from "./input-schemas.js";
 

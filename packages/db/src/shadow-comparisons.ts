@@ -1,8 +1,9 @@
-import type { Queryable } from "@loopkit/db";
+import type { Queryable } from "./database.js";
 
 /** A candidate version's shadow runs against the primary requests they ran beside. */
 export interface ShadowComparison {
   promptName: string | null;
+  /** The candidate's prompt version, `(none)` for shadow events that name none. */
   candidateVersion: string;
   /** Shadow events of the candidate. */
   shadows: number;
@@ -36,14 +37,14 @@ interface Row {
 }
 
 /**
- * Per prompt and candidate version: the shadow events (log events with `shadowOf`) joined to
- * their primary requests, with error rates, mean latency and cost of each side and the mean
- * paired differences. (A repository query; it belongs in @loopkit/db and should move there.)
+ * Per prompt and candidate version, by prompt then version: the shadow events (log events with
+ * `shadowOf`) joined to their primary requests in the same project, with the error rate, mean
+ * latency and mean cost of each side over the stored pairs, and the mean paired differences.
  */
 export async function shadowComparisons(
   db: Queryable,
   projectId: string,
-  filter: { promptName?: string | undefined; candidateVersion?: string | undefined },
+  filter: { promptName?: string | undefined; candidateVersion?: string | undefined } = {},
 ): Promise<ShadowComparison[]> {
   const rows = await db.query<Row>(
     `SELECT s.prompt_name, s.prompt_version AS candidate_version,
