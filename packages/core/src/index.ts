@@ -32,7 +32,7 @@ export {
 } from "./redaction/redact-deep.js";
 export type { Pseudonymizer, RedactionStrategy } from "./redaction/replacement.js";
 export { type SamplingRule, sampleRateFor, shouldSample } from "./sampling.js";
-export { type JsonValue, Metadata } from "./schemas/common.js";
+export { Metadata } from "./schemas/common.js";
 export {
   ExperimentConfig,
   type ExperimentConfigInput,
@@ -54,5 +54,13 @@ export {
   TokenUsage,
 } from "./schemas/events.js";
 export { describeIssues, type FieldIssue, toFieldIssues } from "./schemas/issues.js";
+export {
+  boundedJsonObject,
+  type JsonBounds,
+  type JsonObject,
+  type JsonValue,
+} from "./schemas/json.js";
 export { LIMITS } from "./schemas/limits.js";
+export { BoundedNumber, TokenCount } from "./schemas/numbers.js";
+export { SafeText, unsafeTextReason } from "./schemas/safe-text.js";
 export { hashUserId } from "./user-id.js";

@@ -1,5 +1,7 @@
 import { z } from "zod";
+import { boundedJsonObject } from "./json.js";
 import { LIMITS } from "./limits.js";
+import { SafeText } from "./safe-text.js";
 
 /** How far in the future an event timestamp may be (clock skew allowance). */
 const MAX_FUTURE_MS = 24 * 60 * 60 * 1000;
@@ -22,56 +24,22 @@ export const Timestamp = z.iso.datetime({ offset: true }).superRefine((value, ct
   }
 });
 
-/** A short identifier or label (ids, names, versions, tags). */
-export const Name = z.string().min(1).max(LIMITS.maxNameLength);
+/** A short identifier or label (ids, names, versions, tags): storable text, 1 to 256 characters. */
+export const Name = SafeText.min(1).max(LIMITS.maxNameLength);
 
-/** A long free text (inputs, outputs, message contents). */
-export const LongText = z.string().max(LIMITS.maxTextLength);
+/** A long free text (inputs, outputs, message contents): storable text up to 256 Ki characters. */
+export const LongText = SafeText.max(LIMITS.maxTextLength);
 
-/** A JSON value. */
-export type JsonValue =
-  | string
-  | number
-  | boolean
-  | null
-  | JsonValue[]
-  | { [key: string]: JsonValue };
+/** A feedback comment, text value or error message: storable text up to 16 Ki characters. */
+export const CommentText = SafeText.max(LIMITS.maxCommentLength);
 
-function jsonDepth(value: unknown): number {
-  if (value === null || typeof value !== "object") return 0;
-  let deepest = 0;
-  for (const child of Object.values(value)) deepest = Math.max(deepest, jsonDepth(child));
-  return deepest + 1;
-}
-
-const JsonValueSchema: z.ZodType<JsonValue> = z.lazy(() =>
-  z.union([
-    z.string(),
-    z.number().refine(Number.isFinite, "must be a finite number"),
-    z.boolean(),
-    z.null(),
-    z.array(JsonValueSchema),
-    z.record(z.string(), JsonValueSchema),
-  ]),
-);
-
-/** Free-form JSON metadata: an object, at most `maxMetadataDepth` deep and `maxMetadataBytes` big. */
-export const Metadata = z.record(z.string(), JsonValueSchema).superRefine((value, ctx) => {
-  const depth = jsonDepth(value);
-  if (depth > LIMITS.maxMetadataDepth) {
-    ctx.addIssue({
-      code: "custom",
-      message: `is nested ${depth} levels deep; the limit is ${LIMITS.maxMetadataDepth}`,
-    });
-    return;
-  }
-  const bytes = new TextEncoder().encode(JSON.stringify(value)).length;
-  if (bytes > LIMITS.maxMetadataBytes) {
-    ctx.addIssue({
-      code: "custom",
-      message: `is ${bytes} bytes as JSON; the limit is ${LIMITS.maxMetadataBytes}`,
-    });
-  }
+/**
+ * Free-form JSON metadata: an object, at most `maxMetadataDepth` deep and `maxMetadataBytes`
+ * big, its strings and keys storable text, without a `__proto__` key.
+ */
+export const Metadata = boundedJsonObject({
+  maxDepth: LIMITS.maxMetadataDepth,
+  maxBytes: LIMITS.maxMetadataBytes,
 });
 
 /** Tags: short labels to filter by. */

@@ -1,12 +1,11 @@
 import { z } from "zod";
-import { Metadata, Name } from "./common.js";
-import { LIMITS } from "./limits.js";
+import { LongText, Metadata, Name } from "./common.js";
 
 /** A version of a prompt, and where it stands in its lifecycle. */
 export const PromptVersionConfig = z.object({
   promptName: Name,
   version: Name,
-  template: z.string().max(LIMITS.maxTextLength).optional(),
+  template: LongText.optional(),
   model: Name.optional(),
   params: Metadata.optional(),
   status: z.enum(["draft", "shadow", "experiment", "production", "retired"]).default("draft"),

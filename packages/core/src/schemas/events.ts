@@ -1,6 +1,7 @@
 import { z } from "zod";
-import { EventId, LongText, Metadata, Name, Tags, Timestamp } from "./common.js";
+import { CommentText, EventId, LongText, Metadata, Name, Tags, Timestamp } from "./common.js";
 import { LIMITS } from "./limits.js";
+import { BoundedNumber, TokenCount } from "./numbers.js";
 
 /** One chat message, as the OpenAI chat API shapes it. */
 export const ChatMessage = z.object({
@@ -19,9 +20,9 @@ export type Content = z.infer<typeof Content>;
  * `cachedInputTokens` (the cached part is priced lower, not added on top).
  */
 export const TokenUsage = z.object({
-  inputTokens: z.number().int().nonnegative().optional(),
-  outputTokens: z.number().int().nonnegative().optional(),
-  cachedInputTokens: z.number().int().nonnegative().optional(),
+  inputTokens: TokenCount.optional(),
+  outputTokens: TokenCount.optional(),
+  cachedInputTokens: TokenCount.optional(),
 });
 export type TokenUsage = z.infer<typeof TokenUsage>;
 
@@ -53,7 +54,7 @@ export const LogEvent = z.object({
   latencyMs: z.number().nonnegative().max(86_400_000).optional(),
   timeToFirstTokenMs: z.number().nonnegative().max(86_400_000).optional(),
   status: z.enum(["ok", "error"]).default("ok"),
-  errorMessage: z.string().max(LIMITS.maxCommentLength).optional(),
+  errorMessage: CommentText.optional(),
   tags: Tags.optional(),
   metadata: Metadata.optional(),
   /** For a shadow run: the id of the production request this candidate ran beside. */
@@ -76,7 +77,7 @@ export const BUILTIN_FEEDBACK = {
 
 /** A numeric scale, such as 1–5 stars. */
 export const Scale = z
-  .object({ min: z.number().finite(), max: z.number().finite() })
+  .object({ min: BoundedNumber, max: BoundedNumber })
   .refine((s) => s.max > s.min, { message: "max must be greater than min", path: ["max"] });
 
 /**
@@ -94,12 +95,10 @@ export const FeedbackEvent = z
     conversationId: Name.optional(),
     kind: z.enum(["explicit", "implicit", "outcome"]),
     name: Name.regex(/^[a-z][a-z0-9_.-]*$/, "must be lower-case letters, digits, _ . or -"),
-    value: z
-      .union([z.number().finite(), z.boolean(), z.string().max(LIMITS.maxCommentLength)])
-      .optional(),
+    value: z.union([BoundedNumber, z.boolean(), CommentText]).optional(),
     scale: Scale.optional(),
     editRatio: z.number().min(0).max(1).optional(),
-    comment: z.string().max(LIMITS.maxCommentLength).optional(),
+    comment: CommentText.optional(),
     source: z.enum(["user", "api", "judge", "reviewer"]).default("user"),
     userId: Name.optional(),
     sessionId: Name.optional(),

@@ -21,4 +21,16 @@ export const LIMITS = {
   maxNameLength: 256,
   /** Characters of a feedback comment or text value. */
   maxCommentLength: 16 * 1024,
+  /** A token count: the largest PostgreSQL `integer` (int4), 2^31 − 1. */
+  maxTokenCount: 2_147_483_647,
+  /**
+   * Magnitude of a feedback number (value, scale bounds): sums and scale arithmetic on them in
+   * PostgreSQL `double precision` cannot overflow.
+   */
+  maxNumberMagnitude: 1e15,
+  /**
+   * Smallest magnitude of a non-zero feedback number: dividing differences of such numbers by
+   * a scale's width cannot underflow, which PostgreSQL reports as an error.
+   */
+  minNumberMagnitude: 1e-15,
 } as const;
