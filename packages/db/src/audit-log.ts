@@ -3,6 +3,10 @@ import type { Queryable } from "./database.js";
 
 /** One entry of the append-only audit log. */
 export interface AuditEntry {
+  /**
+   * The entry's number in its project: 1, 2, 3, … in the order the project's entries were
+   * recorded, without gaps, so it tells nothing of other projects' activity.
+   */
   id: number;
   projectId: string;
   at: Date;
@@ -42,9 +46,11 @@ function toEntry(row: Row): AuditEntry {
 }
 
 /**
- * Appends an entry to the audit log. Entries can never be changed or removed (the database
- * refuses UPDATE, DELETE and TRUNCATE on the table). Record it in the transaction of the change
- * it describes.
+ * Appends an entry to the audit log, numbered next in its project. Entries can never be changed
+ * or removed (the database refuses UPDATE, DELETE and TRUNCATE on the table). Record it in the
+ * transaction of the change it describes, as that transaction's last statement: the project's
+ * audit counter stays locked until the transaction ends, so the project's other audit writes
+ * wait for it.
  */
 export async function recordAudit(
   db: Queryable,

@@ -22,6 +22,7 @@ const TABLES = [
   "experiments",
   "approvals",
   "audit_log",
+  "audit_log_counters",
   "shadow_results",
 ];
 
