@@ -21,4 +21,25 @@ describe.runIf((await testDrivers()).includes("postgres"))("the pg pool", () => 
       await db.close();
     }
   });
+
+  it("fails a transaction whose connection is lost, without an uncaught error, and serves the next one", async () => {
+    // Before the transaction listened for it, pg emitted the lost connection as an 'error'
+    // event nobody heard: an uncaught exception (vitest fails the run; a server would crash).
+    const db = await createDatabase({ url, poolSize: 2 });
+    try {
+      const lost = db.transaction(async (tx) => {
+        const [row] = await tx.query<{ pid: number }>("SELECT pg_backend_pid() AS pid");
+        const sleeping = tx.query("SELECT pg_sleep(30)");
+        sleeping.catch(() => {}); // it may fail before it is awaited below
+        await db.query("SELECT pg_terminate_backend($1)", [row!.pid]);
+        await sleeping;
+      });
+      await expect(lost).rejects.toMatchObject({ code: "57P01" });
+      // Give the socket's close (the unheard 'error' event) time to happen inside this test.
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(await db.query<{ n: number }>("SELECT 1 AS n")).toEqual([{ n: 1 }]);
+    } finally {
+      await db.close();
+    }
+  });
 });

@@ -66,6 +66,13 @@ export async function openPostgres(
     async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
       const client = await pool.connect();
       let broken: Error | undefined;
+      // A connection lost while checked out (PostgreSQL restarted, the backend terminated) is
+      // emitted as 'error' on the client, which pg-pool only listens to while it is idle:
+      // unheard, it would crash the process. The statement in flight fails on its own.
+      const onLost = (error: Error) => {
+        broken = error;
+      };
+      client.on("error", onLost);
       try {
         await client.query("BEGIN");
         const result = await fn(queryableOf(client));
@@ -77,6 +84,7 @@ export async function openPostgres(
         });
         throw error;
       } finally {
+        client.off("error", onLost);
         client.release(broken);
       }
     },
