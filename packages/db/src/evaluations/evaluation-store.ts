@@ -1,5 +1,6 @@
 import { claimPendingItems, listEvaluationItems, recordJudgment, releaseItems } from "./items.js";
 import { getCachedJudgment, putCachedJudgment } from "./judge-cache.js";
+import { claimAbandonedRun, releaseRunLease, renewRunLease } from "./run-leases.js";
 import {
   createEvaluationRun,
   getEvaluationRun,
@@ -10,7 +11,7 @@ import type { SqlClient } from "./sql-client.js";
 
 /**
  * The evaluation queries bound to one database: the object `@loopkit/evaluator` takes as its
- * `EvaluationStore`.
+ * `EvaluationStore` (and, with the run leases, as the store of its run executor).
  */
 export function createEvaluationStore(db: SqlClient) {
   return {
@@ -28,6 +29,12 @@ export function createEvaluationStore(db: SqlClient) {
     releaseItems: (...args: DropFirst<Parameters<typeof releaseItems>>) =>
       releaseItems(db, ...args),
     listItems: (projectId: string, runId: string) => listEvaluationItems(db, projectId, runId),
+    claimAbandonedRun: (options: Parameters<typeof claimAbandonedRun>[1]) =>
+      claimAbandonedRun(db, options),
+    renewRunLease: (...args: DropFirst<Parameters<typeof renewRunLease>>) =>
+      renewRunLease(db, ...args),
+    releaseRunLease: (...args: DropFirst<Parameters<typeof releaseRunLease>>) =>
+      releaseRunLease(db, ...args),
     getCached: (projectId: string, cacheKey: string) => getCachedJudgment(db, projectId, cacheKey),
     putCached: (projectId: string, cacheKey: string, value: unknown) =>
       putCachedJudgment(db, projectId, cacheKey, value),

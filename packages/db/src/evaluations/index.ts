@@ -2,6 +2,13 @@ export { createEvaluationStore } from "./evaluation-store.js";
 export { claimPendingItems, listEvaluationItems, recordJudgment, releaseItems } from "./items.js";
 export { getCachedJudgment, putCachedJudgment } from "./judge-cache.js";
 export {
+  type ClaimedRun,
+  type ClaimOptions,
+  claimAbandonedRun,
+  releaseRunLease,
+  renewRunLease,
+} from "./run-leases.js";
+export {
   createEvaluationRun,
   getEvaluationRun,
   listEvaluationRuns,
@@ -18,4 +25,5 @@ export type {
   ItemResult,
   NewEvaluationItem,
   NewEvaluationRun,
+  RunLease,
 } from "./types.js";

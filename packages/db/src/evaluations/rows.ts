@@ -3,7 +3,7 @@ import type { EvaluationItem, EvaluationRun } from "./types.js";
 /** Columns selected for a run, progress included (see {@link toEvaluationRun}). */
 export const RUN_COLUMNS = `
   r.project_id, r.id::text AS id, r.name, r.kind, r.status, r.judge_config, r.versions,
-  r.budget_usd, r.metadata, r.created_at, r.started_at, r.finished_at,
+  r.budget_usd, r.concurrency, r.auto_resume, r.error, r.metadata, r.created_at, r.started_at, r.finished_at,
   p.total, p.pending, p.running, p.done, p.failed, p.cached, p.cost_usd, p.input_tokens,
   p.output_tokens`;
 
@@ -39,6 +39,9 @@ export function toEvaluationRun(row: Row): EvaluationRun {
     judgeConfig: row.judge_config as Record<string, unknown>,
     versions: row.versions as string[],
     budgetUsd: row.budget_usd == null ? null : Number(row.budget_usd),
+    concurrency: row.concurrency == null ? null : Number(row.concurrency),
+    autoResume: Boolean(row.auto_resume),
+    error: (row.error as string | null) ?? null,
     metadata: (row.metadata as Record<string, unknown>) ?? {},
     createdAt: asDate(row.created_at)!,
     startedAt: asDate(row.started_at),

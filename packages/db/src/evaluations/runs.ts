@@ -5,7 +5,8 @@ import type { EvaluationRun, EvaluationRunStatus, NewEvaluationRun } from "./typ
 
 /**
  * Creates a run and all its items in one statement (a data-modifying CTE inserting the run and
- * then the items from one JSON array), so a run never exists half-created.
+ * then the items from one JSON array), so a run never exists half-created. With `run.lease` it
+ * is created held by that process and resumable by others (see `claimAbandonedRun`).
  */
 export async function createEvaluationRun(
   db: SqlClient,
@@ -24,8 +25,11 @@ export async function createEvaluationRun(
   await db.query(
     `WITH run AS (
        INSERT INTO evaluation_runs
-         (project_id, id, name, kind, judge_config, versions, budget_usd, metadata)
-       VALUES ($1, $2::uuid, $3, $4, $5::jsonb, $6::jsonb, $7, $8::jsonb)
+         (project_id, id, name, kind, judge_config, versions, budget_usd, metadata, concurrency,
+          auto_resume, lease_owner, lease_expires_at)
+       VALUES ($1, $2::uuid, $3, $4, $5::jsonb, $6::jsonb, $7, $8::jsonb, $10::int,
+               $11::text IS NOT NULL, $11::text,
+               now() + make_interval(secs => $12::float8 / 1000))
        RETURNING project_id, id
      )
      INSERT INTO evaluation_items
@@ -46,6 +50,9 @@ export async function createEvaluationRun(
       run.budgetUsd ?? null,
       JSON.stringify(run.metadata ?? {}),
       JSON.stringify(items),
+      run.concurrency ?? null,
+      run.lease?.owner ?? null,
+      run.lease?.leaseMs ?? null,
     ],
   );
   const created = await getEvaluationRun(db, run.projectId, id);
@@ -83,21 +90,28 @@ export async function listEvaluationRuns(
 
 /**
  * Sets a run's status; `running` stamps `started_at` the first time, and `completed`,
- * `budget_exhausted` or `paused` stamp `finished_at`.
+ * `budget_exhausted`, `paused` or `failed` stamp `finished_at`. `error` is kept with `failed`
+ * (and cleared by any other status). With `leaseOwner` the change only applies while that
+ * process holds the run's lease, so a process that lost its run to another cannot overwrite the
+ * new executor's status. Resolves to whether the run was changed.
  */
 export async function setEvaluationRunStatus(
   db: SqlClient,
   projectId: string,
   runId: string,
   status: EvaluationRunStatus,
-): Promise<void> {
-  await db.query(
+  options: { error?: string; leaseOwner?: string } = {},
+): Promise<boolean> {
+  const rows = await db.query(
     `UPDATE evaluation_runs
         SET status = $3,
             started_at = CASE WHEN $3 = 'running' THEN coalesce(started_at, now()) ELSE started_at END,
-            finished_at = CASE WHEN $3 IN ('completed', 'budget_exhausted', 'paused') THEN now()
-                               WHEN $3 = 'running' THEN NULL ELSE finished_at END
-      WHERE project_id = $1 AND id = $2::uuid`,
-    [projectId, runId, status],
+            finished_at = CASE WHEN $3 IN ('completed', 'budget_exhausted', 'paused', 'failed') THEN now()
+                               WHEN $3 = 'running' THEN NULL ELSE finished_at END,
+            error = CASE WHEN $3 = 'failed' THEN $4::text END
+      WHERE project_id = $1 AND id = $2::uuid AND ($5::text IS NULL OR lease_owner = $5::text)
+      RETURNING 1`,
+    [projectId, runId, status, options.error ?? null, options.leaseOwner ?? null],
   );
+  return rows.length > 0;
 }

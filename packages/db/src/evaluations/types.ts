@@ -1,13 +1,18 @@
 /** Kinds of judge an evaluation run uses. */
 export type EvaluationRunKind = "rubric" | "reference" | "pairwise";
 
-/** Lifecycle of a run. A run left `running` by a crashed process is resumed by running it again. */
+/**
+ * Lifecycle of a run. A run left `running` by a crashed process is resumed by running it again
+ * (runs created with a lease are claimed and resumed by another process, see `run-leases.ts`);
+ * `failed` means it cannot be executed, and its `error` says why.
+ */
 export type EvaluationRunStatus =
   | "pending"
   | "running"
   | "paused"
   | "budget_exhausted"
-  | "completed";
+  | "completed"
+  | "failed";
 
 /** Lifecycle of an item. */
 export type EvaluationItemStatus = "pending" | "running" | "done" | "failed";
@@ -34,8 +39,24 @@ export interface NewEvaluationRun {
   judgeConfig: Record<string, unknown>;
   versions: string[];
   budgetUsd?: number | null;
+  /** Items judged at once, kept so that a resumed run keeps it. */
+  concurrency?: number | null;
   metadata?: Record<string, unknown>;
+  /**
+   * Created held by this process's lease: the run is then resumed by another process (see
+   * `claimAbandonedRun`) if this one stops renewing the lease. Without it, nothing resumes the
+   * run but its creator.
+   */
+  lease?: RunLease;
   items: NewEvaluationItem[];
+}
+
+/** A process's hold on a run it executes, renewed while it works. */
+export interface RunLease {
+  /** Identifies the process, e.g. `host:pid:random`. */
+  owner: string;
+  /** How long the hold lasts without a renewal. */
+  leaseMs: number;
 }
 
 /** Counts and cost of a run's items so far. */
@@ -61,6 +82,12 @@ export interface EvaluationRun {
   judgeConfig: Record<string, unknown>;
   versions: string[];
   budgetUsd: number | null;
+  /** Items judged at once when it was started, or null for the executor's default. */
+  concurrency: number | null;
+  /** Whether another process resumes it when its executor stops (it was created with a lease). */
+  autoResume: boolean;
+  /** Why it `failed`, else null. */
+  error: string | null;
   metadata: Record<string, unknown>;
   createdAt: Date;
   startedAt: Date | null;
