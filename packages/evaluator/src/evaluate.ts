@@ -4,7 +4,9 @@ import type {
   EvaluationRunRecord,
   EvaluationStore,
   NewEvaluationItem,
+  NewEvaluationRun,
 } from "./evaluation-store.js";
+import { generatorsFor } from "./judge-for-run.js";
 import type { OutputGenerator } from "./output-generator.js";
 import type { PairwiseJudge } from "./pairwise-judge.js";
 import type { RubricJudge } from "./rubric-judge.js";
@@ -59,30 +61,11 @@ export async function evaluatePromptVersion(
   options: EvaluateVersionOptions,
 ): Promise<VersionEvaluation> {
   const runId =
-    options.runId ??
-    (
-      await options.store.createEvaluationRun({
-        projectId: options.projectId,
-        name: options.name ?? `${options.version} (${options.judge.kind})`,
-        kind: options.judge.kind,
-        judgeConfig: {
-          ...options.judge.describe(),
-          generator: options.generator?.describe() ?? null,
-        },
-        versions: [options.version],
-        budgetUsd: options.budgetUsd ?? null,
-        items: rubricItems(
-          options.dataset ?? [],
-          options.version,
-          options.generator,
-          options.judge.kind === "reference",
-        ),
-      })
-    ).id;
+    options.runId ?? (await options.store.createEvaluationRun(versionEvaluationRun(options))).id;
   const run = await executeEvaluationRun({
     ...options,
     runId,
-    generators: options.generator ? { output: options.generator } : undefined,
+    generators: generatorsFor(options.judge.kind, options.generator),
   });
   const items = await options.store.listItems(options.projectId, runId);
   const criteria = options.judge.describe().criteria as { name: string }[] | undefined;
@@ -91,6 +74,39 @@ export async function evaluatePromptVersion(
     criteriaOrder: criteria?.map((c) => c.name),
   })[0];
   return { run, summary: summary ?? emptySummary(options.version) };
+}
+
+/** What {@link versionEvaluationRun} builds a run from. */
+export type VersionEvaluationRunOptions = Pick<
+  EvaluateVersionOptions,
+  "projectId" | "dataset" | "name" | "budgetUsd" | "concurrency" | "version" | "judge" | "generator"
+>;
+
+/**
+ * The run {@link evaluatePromptVersion} creates, to create and execute elsewhere (a run
+ * executor): its items, checked to have an output for `version` (or a generator to make it) and,
+ * for a reference judge, an expected answer; the judge's and the generator's descriptions, from
+ * which `judgeForRun` rebuilds them; the budget and the concurrency.
+ */
+export function versionEvaluationRun(options: VersionEvaluationRunOptions): NewEvaluationRun {
+  return {
+    projectId: options.projectId,
+    name: options.name ?? `${options.version} (${options.judge.kind})`,
+    kind: options.judge.kind,
+    judgeConfig: {
+      ...options.judge.describe(),
+      generator: options.generator?.describe() ?? null,
+    },
+    versions: [options.version],
+    budgetUsd: options.budgetUsd ?? null,
+    concurrency: options.concurrency ?? null,
+    items: rubricItems(
+      options.dataset ?? [],
+      options.version,
+      options.generator,
+      options.judge.kind === "reference",
+    ),
+  };
 }
 
 /** Pairwise comparison of two versions. */
@@ -118,30 +134,51 @@ export interface VersionComparisonOffline {
 export async function compareVersionsOffline(
   options: CompareVersionsOptions,
 ): Promise<VersionComparisonOffline> {
-  const { baseline, candidate } = options;
   const runId =
-    options.runId ??
-    (
-      await options.store.createEvaluationRun({
-        projectId: options.projectId,
-        name: options.name ?? `${candidate} vs ${baseline}`,
-        kind: "pairwise",
-        judgeConfig: {
-          ...options.judge.describe(),
-          generator: options.generator?.describe() ?? null,
-        },
-        versions: [baseline, candidate],
-        budgetUsd: options.budgetUsd ?? null,
-        items: pairwiseItems(options.dataset ?? [], baseline, candidate, options.generator),
-      })
-    ).id;
+    options.runId ?? (await options.store.createEvaluationRun(comparisonRun(options))).id;
   const run = await executeEvaluationRun({
     ...options,
     runId,
-    generators: options.generator ? { b: options.generator } : undefined,
+    generators: generatorsFor("pairwise", options.generator),
   });
   const items = await options.store.listItems(options.projectId, runId);
-  return { run, summary: summarizePairwiseRun(items, baseline, candidate) };
+  return { run, summary: summarizePairwiseRun(items, options.baseline, options.candidate) };
+}
+
+/** What {@link comparisonRun} builds a run from. */
+export type ComparisonRunOptions = Pick<
+  CompareVersionsOptions,
+  | "projectId"
+  | "dataset"
+  | "name"
+  | "budgetUsd"
+  | "concurrency"
+  | "baseline"
+  | "candidate"
+  | "judge"
+  | "generator"
+>;
+
+/**
+ * The run {@link compareVersionsOffline} creates, to create and execute elsewhere: items with
+ * the baseline's output as `a` and the candidate's as `b` (checked, unless a generator makes
+ * the candidate's), the judge's and generator's descriptions, the budget and the concurrency.
+ */
+export function comparisonRun(options: ComparisonRunOptions): NewEvaluationRun {
+  const { baseline, candidate } = options;
+  return {
+    projectId: options.projectId,
+    name: options.name ?? `${candidate} vs ${baseline}`,
+    kind: "pairwise",
+    judgeConfig: {
+      ...options.judge.describe(),
+      generator: options.generator?.describe() ?? null,
+    },
+    versions: [baseline, candidate],
+    budgetUsd: options.budgetUsd ?? null,
+    concurrency: options.concurrency ?? null,
+    items: pairwiseItems(options.dataset ?? [], baseline, candidate, options.generator),
+  };
 }
 
 function rubricItems(

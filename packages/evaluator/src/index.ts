@@ -18,12 +18,16 @@ export { EVAL_USAGE, EvalConfigFile } from "./eval-command-config.js";
 export { formatPairwiseSummary, formatVersionSummary } from "./eval-command-output.js";
 export {
   type CompareVersionsOptions,
+  type ComparisonRunOptions,
   compareVersionsOffline,
+  comparisonRun,
   type EvaluateVersionOptions,
   evaluatePromptVersion,
   type OfflineRunOptions,
   type VersionComparisonOffline,
   type VersionEvaluation,
+  type VersionEvaluationRunOptions,
+  versionEvaluationRun,
 } from "./evaluate.js";
 export type {
   EvaluationItemRecord,
@@ -31,9 +35,12 @@ export type {
   EvaluationRunStatus,
   EvaluationStore,
   ItemResult,
+  LeasedEvaluationStore,
   NewEvaluationItem,
   NewEvaluationRun,
+  RunLease,
 } from "./evaluation-store.js";
+export { generatorsFor, judgeForRun, type LlmEndpoint, type RunJudge } from "./judge-for-run.js";
 export type { CriterionScore, Judgment, PairwiseOutcome, PairwiseVerdict } from "./judgment.js";
 export {
   costOf,
@@ -71,6 +78,13 @@ export {
   type ExecuteRunOptions,
   executeEvaluationRun,
 } from "./run-evaluation.js";
+export {
+  createRunExecutor,
+  type RunExecutor,
+  type RunExecutorEvent,
+  type RunExecutorOptions,
+  type RunRef,
+} from "./run-executor.js";
 export {
   type JudgeHumanAgreement,
   judgeHumanAgreement,

@@ -34,7 +34,7 @@ export interface ExecuteRunOptions {
   judge: RubricJudge | PairwiseJudge;
   /** Generators of missing outputs, by output key (`output` for rubric, `a`/`b` for pairwise). */
   generators?: Partial<Record<string, OutputGenerator>>;
-  /** Items judged at once (default 4). */
+  /** Items judged at once (default: the run's stored concurrency, else 4). */
   concurrency?: number;
   /**
    * Stop cleanly once this much has been spent on the run (default: the run's `budgetUsd`).
@@ -72,7 +72,7 @@ export async function executeEvaluationRun(
     );
   }
   const budget = options.budgetUsd === undefined ? initial.budgetUsd : options.budgetUsd;
-  const concurrency = Math.max(1, Math.floor(options.concurrency ?? 4));
+  const concurrency = Math.max(1, Math.floor(options.concurrency ?? initial.concurrency ?? 4));
   const leaseMs = options.leaseMs ?? 300_000;
   const useCache = options.useCache ?? true;
   const judgeDescription = judge.describe();
