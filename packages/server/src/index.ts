@@ -6,6 +6,7 @@ export {
   hashApiKey,
   isApiKeyOfKind,
 } from "./auth/api-keys.js";
+export type { BackgroundRunOptions, BackgroundRuns } from "./evaluations/background-runs.js";
 export type {
   AssignmentConfig,
   AssignmentConfigs,

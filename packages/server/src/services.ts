@@ -1,5 +1,5 @@
 import type { Database } from "@loopkit/db";
-import { BackgroundRuns } from "./evaluations/background-runs.js";
+import { type BackgroundRunOptions, BackgroundRuns } from "./evaluations/background-runs.js";
 import { IngestGate } from "./ingest/gate.js";
 
 /** Limits the server enforces on every request. */
@@ -36,7 +36,10 @@ export interface LoopkitServices {
   ingestGate: IngestGate;
   /** Evaluations are off (answering how to turn them on) without it. */
   llm?: JudgeLlmSettings;
-  /** Evaluation runs executing in this process; `stopAll()` them before closing the database. */
+  /**
+   * Evaluation runs executing in this process (and, once `watchForAbandonedRuns()` is called,
+   * runs that stopped processes left); `stopAll()` them before closing the database.
+   */
   backgroundRuns: BackgroundRuns;
   /** Where background failures are reported (default: nowhere; the run's status records them). */
   onBackgroundError: (error: unknown) => void;
@@ -52,7 +55,7 @@ export interface IngestCounts {
 }
 
 /** Options of {@link createLoopkitServices}. */
-export interface LoopkitServicesOptions {
+export interface LoopkitServicesOptions extends BackgroundRunOptions {
   db: Database;
   secret: string;
   adminToken?: string;
@@ -68,6 +71,7 @@ export function createLoopkitServices(options: LoopkitServicesOptions): LoopkitS
   if (options.secret.length < 16) {
     throw new Error("the server secret must be at least 16 characters long");
   }
+  const onBackgroundError = options.onBackgroundError ?? (() => {});
   return {
     db: options.db,
     secret: options.secret,
@@ -75,8 +79,8 @@ export function createLoopkitServices(options: LoopkitServicesOptions): LoopkitS
     limits,
     ingestGate: new IngestGate(limits.maxInFlightBatches),
     ...(options.llm ? { llm: options.llm } : {}),
-    backgroundRuns: new BackgroundRuns(),
-    onBackgroundError: options.onBackgroundError ?? (() => {}),
+    backgroundRuns: new BackgroundRuns(options.db, options.llm, options, onBackgroundError),
+    onBackgroundError,
     onIngested: options.onIngested ?? (() => {}),
   };
 }

@@ -3,34 +3,31 @@
  *   1. dataset  — a seeded sample of the project's logged requests (db `sampleRequests`)
  *   2. judge    — rubric judge of one version, or pairwise judge of a candidate against a
  *                 baseline whose candidate outputs are regenerated from its registered prompt
- *   3. persist  — the evaluator creates the run with all its items (the answer waits for this)
+ *   3. persist  — the run with all its items, its judge's configuration, budget and concurrency
+ *                 (the answer waits for this), held by this process's lease
  *   4. execute  — in the background, in this process; the run's status, progress and cost are
  *                 read with `evaluations.get` while it executes
  *
- * Why in this process rather than queued for the worker: the run is persisted with leased items
- * and is resumable, so executing here costs nothing in safety, gives results without a worker
- * deployed (the embedded default), and a worker can resume runs a stopped server left unfinished.
+ * Why in this process rather than queued for the worker: the run is persisted with everything
+ * needed to execute it, under a lease, so executing here costs nothing in safety; it gives
+ * results without a worker deployed (the embedded default); and if this process dies, another
+ * server or a worker resumes the run (`BackgroundRuns`).
  */
 import { LoopkitError } from "@loopkit/core";
+import { getPromptVersion, type RequestRecord, sampleRequests } from "@loopkit/db";
 import {
-  createEvaluationStore,
-  getPromptVersion,
-  type RequestRecord,
-  sampleRequests,
-} from "@loopkit/db";
-import {
-  compareVersionsOffline,
+  comparisonRun,
   createOutputGenerator,
   createPairwiseJudge,
   createRubricJudge,
   type DatasetItem,
   datasetFromInteractions,
   type EvaluationRunRecord,
-  type EvaluationStore,
-  evaluatePromptVersion,
   type LlmConfig,
+  versionEvaluationRun,
 } from "@loopkit/evaluator";
 import type { LoopkitServices } from "../services.js";
+import { EVALUATIONS_NEED_LLM } from "./background-runs.js";
 
 /** What to sample from the logs. */
 export interface SampleSpec {
@@ -53,7 +50,11 @@ export type StartRunInput = {
   | { kind: "pairwise"; baseline: string; candidate: string }
 );
 
-/** Samples the dataset, creates the run, and executes it in the background; answers the run. */
+/**
+ * Samples the dataset, creates the run, and executes it in the background; answers the run.
+ * The judges built here only describe themselves into the stored run: the executor rebuilds
+ * them from it, as any process resuming the run does.
+ */
 export async function startEvaluationRun(
   services: LoopkitServices,
   projectId: string,
@@ -61,10 +62,7 @@ export async function startEvaluationRun(
 ): Promise<EvaluationRunRecord> {
   const settings = services.llm;
   if (!settings) {
-    throw new LoopkitError(
-      "INVALID_CONFIG",
-      "evaluations need an LLM endpoint: set LOOPKIT_OPENAI_API_KEY (and LOOPKIT_OPENAI_BASE_URL, LOOPKIT_JUDGE_MODEL) on the server",
-    );
+    throw new LoopkitError("INVALID_CONFIG", EVALUATIONS_NEED_LLM);
   }
   const llm: LlmConfig = {
     model: settings.model,
@@ -82,9 +80,12 @@ export async function startEvaluationRun(
   };
 
   if (input.kind === "rubric") {
-    const judge = createRubricJudge({ llm });
-    return inBackground(services, (store, signal) =>
-      evaluatePromptVersion({ ...common, store, signal, version: input.version, judge }),
+    return services.backgroundRuns.start(
+      versionEvaluationRun({
+        ...common,
+        version: input.version,
+        judge: createRubricJudge({ llm }),
+      }),
     );
   }
   const candidate = await getPromptVersion(
@@ -99,24 +100,20 @@ export async function startEvaluationRun(
       `candidate "${input.candidate}" must be a registered version of prompt "${input.sample.promptName}" with a template (prompts.create), so its outputs can be generated`,
     );
   }
-  const generator = createOutputGenerator({
-    llm,
-    prompt: {
-      version: input.candidate,
-      template: candidate.template,
-      ...(candidate.model ? { model: candidate.model } : {}),
-    },
-  });
-  const judge = createPairwiseJudge({ llm });
-  return inBackground(services, (store, signal) =>
-    compareVersionsOffline({
+  return services.backgroundRuns.start(
+    comparisonRun({
       ...common,
-      store,
-      signal,
       baseline: input.baseline,
       candidate: input.candidate,
-      judge,
-      generator,
+      judge: createPairwiseJudge({ llm }),
+      generator: createOutputGenerator({
+        llm,
+        prompt: {
+          version: input.candidate,
+          template: candidate.template,
+          ...(candidate.model ? { model: candidate.model } : {}),
+        },
+      }),
     }),
   );
 }
@@ -163,33 +160,4 @@ function latestRating(row: RequestRecord): number | null {
   const value = rating.value as number;
   if (!rating.scale || (rating.scale.min === 1 && rating.scale.max === 5)) return value;
   return 1 + (4 * (value - rating.scale.min)) / (rating.scale.max - rating.scale.min);
-}
-
-/**
- * Starts `evaluate` in the background and resolves with the run once it is persisted, or rejects
- * when the evaluator refuses the input before creating it.
- */
-function inBackground(
-  services: LoopkitServices,
-  evaluate: (store: EvaluationStore, signal: AbortSignal) => Promise<unknown>,
-): Promise<EvaluationRunRecord> {
-  const base = createEvaluationStore(services.db) as EvaluationStore;
-  return new Promise<EvaluationRunRecord>((resolve, reject) => {
-    const store: EvaluationStore = {
-      ...base,
-      async createEvaluationRun(run) {
-        const created = await base.createEvaluationRun(run);
-        resolve(created);
-        return created;
-      },
-    };
-    services.backgroundRuns.start(
-      (signal) =>
-        evaluate(store, signal).catch((error: unknown) => {
-          reject(error);
-          throw error;
-        }),
-      services.onBackgroundError,
-    );
-  });
 }
