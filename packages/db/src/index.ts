@@ -34,6 +34,11 @@ export {
   MAX_FEEDBACK_PAGE,
 } from "./list-feedback.js";
 export { type MaintenanceResult, runMaintenance } from "./maintenance.js";
+export {
+  type MaintenanceSchedule,
+  type MaintenanceScheduleOptions,
+  scheduleMaintenance,
+} from "./maintenance-schedule.js";
 export { applyRetention, type RetentionOptions, type RetentionResult } from "./retention.js";
 export {
   type ListRequestsOptions,
