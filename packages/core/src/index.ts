@@ -1,4 +1,12 @@
-export { emptyVersionAggregate, type VersionAggregate } from "./aggregates.js";
+export {
+  emptyVersionAggregate,
+  type LatencyIntervals,
+  UNIT_PRODUCTS,
+  type UnitMoments,
+  type UnitProduct,
+  type UnitTotal,
+  type VersionAggregate,
+} from "./aggregates.js";
 export {
   type AssignableExperiment,
   type Assignment,

@@ -16,6 +16,7 @@ import type {
   StoredFeedbackEvent,
   StoredLogEvent,
 } from "./stored-events.js";
+import { textArrayParameter } from "./text-array-parameter.js";
 
 /** What became of one event: stored now, or already stored (a retry). */
 export type InsertOutcome = "accepted" | "duplicate";
@@ -140,20 +141,21 @@ const INSERT_REQUESTS = `WITH inserted AS (
   ${insertStatement(
     "requests",
     REQUEST_COLUMNS as Column<never>[],
-    "id, ts, prompt_name, prompt_version, experiment_key, variant, tags, shadow_of, status, cost_micros, latency_ms",
+    "id, ts, prompt_name, prompt_version, experiment_key, variant, tags, shadow_of, status, cost_micros, latency_ms, user_hash",
   )}
 ), rolled_up AS (
   INSERT INTO request_rollups AS r (project_id, request_id, has_request, ts, prompt_name,
-    prompt_version, experiment_key, variant, tags, shadow, is_error, cost_micros, latency_ms)
+    prompt_version, experiment_key, variant, tags, shadow, is_error, cost_micros, latency_ms,
+    user_hash)
   SELECT DISTINCT ON (id) $1, id, true, ts, prompt_name, prompt_version, experiment_key, variant,
-    tags, shadow_of IS NOT NULL, status = 'error', cost_micros, latency_ms
+    tags, shadow_of IS NOT NULL, status = 'error', cost_micros, latency_ms, user_hash
   FROM inserted ORDER BY id, ts
   ON CONFLICT (project_id, request_id) DO UPDATE SET
     has_request = true, ts = excluded.ts, prompt_name = excluded.prompt_name,
     prompt_version = excluded.prompt_version, experiment_key = excluded.experiment_key,
     variant = excluded.variant, tags = excluded.tags, shadow = excluded.shadow,
     is_error = excluded.is_error, cost_micros = excluded.cost_micros,
-    latency_ms = excluded.latency_ms
+    latency_ms = excluded.latency_ms, user_hash = excluded.user_hash
   WHERE NOT r.has_request
 )
 SELECT ${RETURN_KEY} FROM inserted`;
@@ -218,7 +220,7 @@ async function insertInto<E extends StoredEvent>(
 ): Promise<Set<string>> {
   if (events.length === 0) return new Set();
   const params: unknown[] = [projectId];
-  for (const column of columns) params.push(events.map(column.cell));
+  for (const column of columns) params.push(textArrayParameter(events.map(column.cell)));
   const rows = await tx.query<{ id: string; ms: number }>(STATEMENTS[table], params);
   return new Set(rows.map((row) => eventKey(row.id, Number(row.ms))));
 }

@@ -115,6 +115,13 @@ function dataset() {
   return { events };
 }
 
+/** The counts of an aggregate, without its unit moments and latency intervals (tested below). */
+function counts<T extends { unitMoments: unknown; latencyIntervals: unknown }>(row: T | undefined) {
+  if (!row) return row;
+  const { unitMoments: _moments, latencyIntervals: _intervals, ...rest } = row;
+  return rest;
+}
+
 const empty = {
   requests: 0,
   errors: 0,
@@ -154,7 +161,7 @@ describe.each(await testDrivers())("versionAggregates on %s", (driver) => {
 
   it("aggregates per prompt version exactly as VersionAggregate defines", async () => {
     const rows = await versionAggregates(db, project, { promptName: "support" });
-    expect(rows).toEqual([
+    expect(rows.map(counts)).toEqual([
       { ...empty, version: "(none)", requests: 1, latencyP50: 50, latencyP95: 50 },
       {
         version: "v1",
@@ -197,7 +204,7 @@ describe.each(await testDrivers())("versionAggregates on %s", (driver) => {
     });
     expect(day.find((r) => r.version === "v1")).toMatchObject({ requests: 3, costMicrosSum: 30 });
     const tagged = await versionAggregates(db, project, { tags: ["beta", "eu"] });
-    expect(tagged).toEqual([
+    expect(tagged.map(counts)).toEqual([
       {
         ...empty,
         version: "v1",
@@ -276,6 +283,104 @@ describe.each(await testDrivers())("versionAggregates on %s", (driver) => {
     await insertEvents(db, p, [fb(30, { name: "flag.pii", kind: "explicit", value: false })]);
     [row] = await versionAggregates(db, p);
     expect(row?.flagged).toBe(0);
+  });
+
+  it("keeps request-level moments when no request has a user id", async () => {
+    // v1's requests: costs 10, 20, –, 30; outcomes true, –, false, false; ratings 2, –, 4.2, –.
+    const [, v1] = await versionAggregates(db, project, { promptName: "support" });
+    expect(v1?.unitMoments).toMatchObject({ unit: "request", units: 4 });
+    expect(v1?.unitMoments.products).toMatchObject({
+      "requests*requests": 4,
+      "errors*requests": 1,
+      "costSum*costSum": 1400,
+      "costSum*costed": 60,
+      "costSum*successes": 10,
+      "costSum*outcomes": 40,
+      "costed*successes": 1,
+      "costed*outcomes": 2,
+      "successes*outcomes": 1,
+      "rated*rated": 2,
+      "ratingSum*rated": 6.2,
+    });
+    expect(v1?.unitMoments.products["ratingSum*ratingSum"]).toBeCloseTo(4 + 4.2 * 4.2, 12);
+  });
+
+  it("totals each user's requests for the unit moments, and bounds latency percentiles", async () => {
+    const p = (await createProject(db, { name: "users" })).id;
+    const log = (userHash: string | null, fields: Parameters<typeof logEvent>[0]) =>
+      logEvent({ promptVersion: "v9", userHash, ...fields });
+    const a1 = log("u1", { status: "error", costMicros: 10, latencyMs: 100 });
+    const a2 = log("u1", { costMicros: 20, latencyMs: 200 });
+    const a3 = log("u2", { costMicros: 5, latencyMs: 300 });
+    const a4 = log(null, { costMicros: 7, latencyMs: 400 });
+    await insertEvents(db, p, [
+      a1,
+      a2,
+      a3,
+      a4,
+      feedbackEvent(a1.id, { name: "task_succeeded", kind: "outcome", value: true }),
+      feedbackEvent(a2.id, { name: "task_succeeded", kind: "outcome", value: false }),
+      feedbackEvent(a3.id, { name: "rating", kind: "explicit", value: 4 }),
+      feedbackEvent(a4.id, { name: "task_succeeded", kind: "outcome", value: true }),
+    ]);
+    // Units: u1 (2 requests, 1 error, outcomes 2, successes 1, cost 30 over 2), u2 (1 request,
+    // cost 5, rating 4) and the request without a user (cost 7, 1 success).
+    const [row] = await versionAggregates(db, p, { confidence: 0.8 });
+    expect(row?.unitMoments).toEqual({
+      unit: "user",
+      units: 3,
+      products: {
+        "requests*requests": 6,
+        "errors*errors": 1,
+        "errors*requests": 2,
+        "copied*copied": 0,
+        "copied*requests": 0,
+        "regenerated*regenerated": 0,
+        "regenerated*requests": 0,
+        "edited*edited": 0,
+        "edited*requests": 0,
+        "abandoned*abandoned": 0,
+        "abandoned*requests": 0,
+        "flagged*flagged": 0,
+        "flagged*requests": 0,
+        "outcomes*outcomes": 5,
+        "successes*successes": 2,
+        "successes*outcomes": 3,
+        "thumbs*thumbs": 0,
+        "thumbsUp*thumbsUp": 0,
+        "thumbsUp*thumbs": 0,
+        "rated*rated": 1,
+        "ratingSum*ratingSum": 16,
+        "ratingSum*rated": 4,
+        "costed*costed": 6,
+        "costSum*costSum": 974,
+        "costSum*costed": 72,
+        "costSum*successes": 37,
+        "costSum*outcomes": 67,
+        "costed*successes": 3,
+        "costed*outcomes": 5,
+      },
+    });
+    // Latencies 100…400, n = 4. At 80% (α/2 = 0.1), B ~ Binomial(4, q): for the median
+    // P(B ≤ 0) = 1/16 ≤ 0.1 < P(B ≤ 1) = 5/16 gives l = 1, and P(B ≤ 3) = 15/16 ≥ 0.9 gives
+    // u = 4; for p95 P(B ≤ 2) = 0.0140 ≤ 0.1 < P(B ≤ 3) = 0.1855 gives l = 3, and only
+    // P(B ≤ 4) = 1 reaches 0.9, so u = 5 > n: no upper bound.
+    expect(row?.latencyIntervals).toEqual({
+      confidence: 0.8,
+      p50: { lower: 100, upper: 400 },
+      p95: { lower: 300, upper: null },
+    });
+    // At 95% (α/2 = 0.025) P(B ≤ 0) = 1/16 bounds no median from below, and only p95's lower
+    // bound stays (P(B ≤ 2) = 0.0140 ≤ 0.025).
+    const [at95] = await versionAggregates(db, p);
+    expect(at95?.latencyIntervals).toEqual({
+      confidence: 0.95,
+      p50: { lower: null, upper: null },
+      p95: { lower: 300, upper: null },
+    });
+    await expect(versionAggregates(db, p, { confidence: 1 })).rejects.toMatchObject({
+      code: "INVALID_INPUT",
+    });
   });
 
   it("refuses an unknown bucket with a code", async () => {

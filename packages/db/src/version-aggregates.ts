@@ -1,4 +1,10 @@
-import { LoopkitError, type VersionAggregate } from "@loopkit/core";
+import {
+  LoopkitError,
+  UNIT_PRODUCTS,
+  type UnitProduct,
+  type UnitTotal,
+  type VersionAggregate,
+} from "@loopkit/core";
 import type { Queryable } from "./database.js";
 
 /** Which requests {@link versionAggregates} counts, and how it groups them. */
@@ -15,6 +21,8 @@ export interface AggregateFilter {
   experimentKey?: string;
   /** Also split each version into UTC hours or days (rows then carry `bucketStart`). */
   bucket?: "hour" | "day";
+  /** Level of the latency percentile intervals (`latencyIntervals`); default 0.95. */
+  confidence?: number;
 }
 
 /** A {@link VersionAggregate} of one time bucket, when a `bucket` was asked for. */
@@ -23,7 +31,176 @@ export type BucketedVersionAggregate = VersionAggregate & { bucketStart: Date };
 /** The label of requests without a prompt version (or variant). */
 export const NO_VERSION = "(none)";
 
-interface AggregateRow {
+/**
+ * The requests counted, from `request_rollups` (one row per request holding the latest value
+ * of each feedback signal, kept by insertEvents): the project's logged requests matching the
+ * filter, shadow runs excluded. Every value is a bound parameter.
+ */
+const FROM_ROLLUPS = `
+  SELECT coalesce(CASE WHEN $6::boolean THEN variant ELSE prompt_version END, '${NO_VERSION}') AS version,
+         date_trunc($8::text, ts AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS bucket_start,
+         user_hash, is_error, outcome, rating, thumbs, copied, regenerated, edited, abandoned, flags,
+         cost_micros::float8 AS cost, latency_ms
+  FROM request_rollups
+  WHERE project_id = $1
+    AND has_request
+    AND NOT shadow
+    AND ($2::text IS NULL OR prompt_name = $2)
+    AND ($3::timestamptz IS NULL OR ts >= $3)
+    AND ($4::timestamptz IS NULL OR ts < $4)
+    AND ($5::text[] IS NULL OR tags @> $5::text[])
+    AND ($7::text IS NULL OR experiment_key = $7)`;
+
+/** Each unit total's level-one column (see UNITS_SQL). */
+const LEVEL_ONE_COLUMNS: Record<UnitTotal, string> = {
+  requests: "requests",
+  errors: "errors",
+  outcomes: "outcomes",
+  successes: "successes",
+  rated: "rated",
+  ratingSum: "rating_sum",
+  thumbs: "thumbs",
+  thumbsUp: "thumbs_up",
+  copied: "copied",
+  regenerated: "regenerated",
+  edited: "edited",
+  abandoned: "abandoned",
+  flagged: "flagged",
+  costed: "costed",
+  costSum: "cost_sum",
+};
+
+/**
+ * For each product a·b, the level-one column holding Σ aᵢ·bᵢ over single requests: a 0/1 signal
+ * times itself, or times the request count, is the signal itself; the others have their own sums.
+ */
+const REQUEST_PRODUCTS: Record<UnitProduct, string> = {
+  "requests*requests": "requests",
+  "errors*errors": "errors",
+  "errors*requests": "errors",
+  "copied*copied": "copied",
+  "copied*requests": "copied",
+  "regenerated*regenerated": "regenerated",
+  "regenerated*requests": "regenerated",
+  "edited*edited": "edited",
+  "edited*requests": "edited",
+  "abandoned*abandoned": "abandoned",
+  "abandoned*requests": "abandoned",
+  "flagged*flagged": "flagged",
+  "flagged*requests": "flagged",
+  "outcomes*outcomes": "outcomes",
+  "successes*successes": "successes",
+  "successes*outcomes": "successes",
+  "thumbs*thumbs": "thumbs",
+  "thumbsUp*thumbsUp": "thumbs_up",
+  "thumbsUp*thumbs": "thumbs_up",
+  "rated*rated": "rated",
+  "ratingSum*ratingSum": "rating_squares",
+  "ratingSum*rated": "rating_sum",
+  "costed*costed": "costed",
+  "costSum*costSum": "cost_squares",
+  "costSum*costed": "cost_sum",
+  "costSum*successes": "cost_of_successes",
+  "costSum*outcomes": "cost_of_outcomes",
+  "costed*successes": "costed_successes",
+  "costed*outcomes": "costed_outcomes",
+};
+
+/** Σ over units of a·b: a user's totals multiplied; requests without a user, Σ aᵢ·bᵢ. */
+function productColumn(product: UnitProduct): string {
+  const [a, b] = product.split("*") as [UnitTotal, UnitTotal];
+  return `sum(CASE WHEN user_hash IS NULL THEN ${REQUEST_PRODUCTS[product]}::float8
+                ELSE ${LEVEL_ONE_COLUMNS[a]}::float8 * ${LEVEL_ONE_COLUMNS[b]}::float8 END) AS "${product}"`;
+}
+
+/**
+ * Counts, sums and unit moments in one scan. Level one totals each user's requests (grouped by
+ * user_hash; a version's requests without a user id fall in one group, which also keeps their
+ * request-level sums of products); level two adds the totals up per version and sums the
+ * products over units. Every function in it is parallel-safe, so PostgreSQL may split the scan
+ * across workers.
+ */
+const UNITS_SQL = `
+WITH per_unit AS (
+  SELECT version, bucket_start, user_hash,
+         count(*) AS requests,
+         count(*) FILTER (WHERE is_error) AS errors,
+         count(outcome) AS outcomes,
+         count(*) FILTER (WHERE outcome) AS successes,
+         count(rating) AS rated,
+         coalesce(sum(rating), 0) AS rating_sum,
+         coalesce(sum(rating * rating), 0) AS rating_squares,
+         count(thumbs) AS thumbs,
+         count(*) FILTER (WHERE thumbs) AS thumbs_up,
+         count(*) FILTER (WHERE copied) AS copied,
+         count(*) FILTER (WHERE regenerated) AS regenerated,
+         count(*) FILTER (WHERE edited) AS edited,
+         count(*) FILTER (WHERE abandoned) AS abandoned,
+         count(*) FILTER (WHERE CASE WHEN flags = '{}'::jsonb THEN false
+                                     ELSE loopkit_is_flagged(flags) END) AS flagged,
+         count(cost) AS costed,
+         coalesce(sum(cost), 0) AS cost_sum,
+         coalesce(sum(cost * cost), 0) AS cost_squares,
+         coalesce(sum(cost) FILTER (WHERE outcome), 0) AS cost_of_successes,
+         coalesce(sum(cost) FILTER (WHERE outcome IS NOT NULL), 0) AS cost_of_outcomes,
+         count(cost) FILTER (WHERE outcome) AS costed_successes,
+         count(cost) FILTER (WHERE outcome IS NOT NULL) AS costed_outcomes
+  FROM (${FROM_ROLLUPS}) counted
+  GROUP BY version, bucket_start, user_hash
+)
+SELECT version, bucket_start,
+       sum(requests)::int AS requests,
+       sum(errors)::int AS errors,
+       sum(outcomes)::int AS outcomes,
+       sum(successes)::int AS successes,
+       sum(thumbs)::int AS thumbs,
+       sum(thumbs_up)::int AS thumbs_up,
+       sum(copied)::int AS copied,
+       sum(regenerated)::int AS regenerated,
+       sum(edited)::int AS edited,
+       sum(abandoned)::int AS abandoned,
+       sum(flagged)::int AS flagged,
+       sum(costed)::int AS costed,
+       sum(cost_sum)::float8 AS cost_sum,
+       sum(cost_squares)::float8 AS cost_sum_squares,
+       count(user_hash)::int AS users,
+       sum(CASE WHEN user_hash IS NULL THEN requests ELSE 1 END)::int AS units,
+       ${UNIT_PRODUCTS.map(productColumn).join(",\n       ")}
+FROM per_unit
+GROUP BY version, bucket_start
+ORDER BY version, bucket_start`;
+
+/** The q-percentile of a group's sorted latencies as percentile_cont computes it (1-based). */
+function percentileOf(q: string): string {
+  const h = `(${q} * (n - 1)::float8)`;
+  const at = `(floor(${h})::int + 1)`;
+  return `sorted[${at}] + (${h} - floor(${h})) * (sorted[least(${at} + 1, n::int)] - sorted[${at}])`;
+}
+
+/**
+ * Latency percentiles with their intervals, and the rating histogram, in one more scan. Each
+ * group's latencies are sorted once (a small in-memory sort per group, not one external sort of
+ * every row by group) and read at the percentiles' ranks, h = (n − 1)·q interpolated like
+ * percentile_cont, and at the interval ranks of loopkit_quantile_ranks (migration 0007); `$9` is
+ * the interval level.
+ */
+const DISTRIBUTIONS_SQL = `
+SELECT version, bucket_start,
+       ARRAY[${percentileOf("0.5")}, ${percentileOf("0.95")}] AS percentiles,
+       ARRAY[sorted[r50[1]], sorted[r50[2]], sorted[r95[1]], sorted[r95[2]]] AS bounds,
+       (SELECT jsonb_object_agg(rating::text, n)
+        FROM (SELECT rating, count(*) AS n FROM unnest(ratings) rating GROUP BY rating) h)
+         AS rating_counts
+FROM (SELECT version, bucket_start,
+             array_agg(latency_ms) FILTER (WHERE latency_ms IS NOT NULL) AS latencies,
+             array_agg(rating) FILTER (WHERE rating IS NOT NULL) AS ratings
+      FROM (${FROM_ROLLUPS}) measured
+      GROUP BY version, bucket_start) grouped,
+LATERAL (SELECT array_agg(x ORDER BY x) AS sorted, count(*) AS n FROM unnest(latencies) x) s,
+LATERAL (SELECT CASE WHEN n > 0 THEN loopkit_quantile_ranks(n, 0.5, $9::float8) END AS r50,
+                CASE WHEN n > 0 THEN loopkit_quantile_ranks(n, 0.95, $9::float8) END AS r95) r`;
+
+type UnitsRow = Record<UnitProduct, number> & {
   version: string;
   bucket_start: Date | null;
   requests: number;
@@ -40,90 +217,34 @@ interface AggregateRow {
   costed: number;
   cost_sum: number;
   cost_sum_squares: number;
-}
+  users: number;
+  units: number;
+};
 
-interface LatencyRow {
+interface DistributionsRow {
   version: string;
   bucket_start: Date | null;
-  percentiles: [number, number];
+  percentiles: [number | null, number | null];
+  bounds: [number | null, number | null, number | null, number | null];
+  rating_counts: Record<string, number> | null;
 }
-
-interface RatingRow {
-  version: string;
-  bucket_start: Date | null;
-  rating: number;
-  n: number;
-}
-
-/**
- * The requests counted, from `request_rollups` (one row per request holding the latest value
- * of each feedback signal, kept by insertEvents): the project's logged requests matching the
- * filter, shadow runs excluded. Every value is a bound parameter.
- */
-const FROM_ROLLUPS = `
-  SELECT coalesce(CASE WHEN $6::boolean THEN variant ELSE prompt_version END, '${NO_VERSION}') AS version,
-         date_trunc($8::text, ts AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS bucket_start, *
-  FROM request_rollups
-  WHERE project_id = $1
-    AND has_request
-    AND NOT shadow
-    AND ($2::text IS NULL OR prompt_name = $2)
-    AND ($3::timestamptz IS NULL OR ts >= $3)
-    AND ($4::timestamptz IS NULL OR ts < $4)
-    AND ($5::text[] IS NULL OR tags @> $5::text[])
-    AND ($7::text IS NULL OR experiment_key = $7)`;
-
-const AGGREGATE_SQL = `
-SELECT version, bucket_start,
-       count(*)::int AS requests,
-       count(*) FILTER (WHERE is_error)::int AS errors,
-       count(outcome)::int AS outcomes,
-       count(*) FILTER (WHERE outcome)::int AS successes,
-       count(thumbs)::int AS thumbs,
-       count(*) FILTER (WHERE thumbs)::int AS thumbs_up,
-       count(*) FILTER (WHERE copied)::int AS copied,
-       count(*) FILTER (WHERE regenerated)::int AS regenerated,
-       count(*) FILTER (WHERE edited)::int AS edited,
-       count(*) FILTER (WHERE abandoned)::int AS abandoned,
-       count(*) FILTER (WHERE CASE WHEN flags = '{}'::jsonb THEN false
-                                   ELSE loopkit_is_flagged(flags) END)::int AS flagged,
-       count(cost_micros)::int AS costed,
-       coalesce(sum(cost_micros::float8), 0)::float8 AS cost_sum,
-       coalesce(sum(cost_micros::float8 * cost_micros::float8), 0)::float8 AS cost_sum_squares
-FROM (${FROM_ROLLUPS}) counted
-GROUP BY version, bucket_start
-ORDER BY version, bucket_start`;
-
-/**
- * Percentiles need sorted input. Latencies are gathered per group by a hash aggregate, then each
- * group's array is sorted on its own (small in-memory sorts, not one external sort of every row
- * by group), and both percentiles come from that one sort.
- */
-const LATENCY_SQL = `
-SELECT version, bucket_start,
-       (SELECT percentile_cont(ARRAY[0.5, 0.95]) WITHIN GROUP (ORDER BY x) FROM unnest(latencies) x)
-         AS percentiles
-FROM (SELECT version, bucket_start, array_agg(latency_ms) AS latencies
-      FROM (${FROM_ROLLUPS} AND latency_ms IS NOT NULL) timed
-      GROUP BY version, bucket_start) grouped`;
-
-const RATINGS_SQL = `
-SELECT version, bucket_start, rating, count(*)::int AS n
-FROM (${FROM_ROLLUPS} AND rating IS NOT NULL) rated
-GROUP BY version, bucket_start, rating`;
 
 function toAggregate(
-  row: AggregateRow,
-  ratingCounts: Record<string, number>,
-  latency: [number, number] | undefined,
+  row: UnitsRow,
+  distributions: DistributionsRow | undefined,
+  confidence: number,
 ): VersionAggregate {
+  const products = {} as Record<UnitProduct, number>;
+  for (const product of UNIT_PRODUCTS) products[product] = row[product];
+  const [p50, p95] = distributions?.percentiles ?? [null, null];
+  const bounds = distributions?.bounds;
   return {
     version: row.version,
     requests: row.requests,
     errors: row.errors,
     outcomes: row.outcomes,
     successes: row.successes,
-    ratingCounts,
+    ratingCounts: distributions?.rating_counts ?? {},
     thumbs: row.thumbs,
     thumbsUp: row.thumbs_up,
     copied: row.copied,
@@ -134,8 +255,17 @@ function toAggregate(
     costed: row.costed,
     costMicrosSum: row.cost_sum,
     costMicrosSumSquares: row.cost_sum_squares,
-    latencyP50: latency?.[0] ?? null,
-    latencyP95: latency?.[1] ?? null,
+    latencyP50: p50,
+    latencyP95: p95,
+    latencyIntervals:
+      p50 === null || !bounds
+        ? null
+        : {
+            confidence,
+            p50: { lower: bounds[0], upper: bounds[1] },
+            p95: { lower: bounds[2], upper: bounds[3] },
+          },
+    unitMoments: { unit: row.users > 0 ? "user" : "request", units: row.units, products },
   };
 }
 
@@ -143,9 +273,12 @@ function toAggregate(
  * Counts and sums per prompt version (or experiment variant), computed in SQL as
  * `VersionAggregate` defines them: shadow runs excluded, each request counted once per signal
  * with its latest feedback of each name, ratings normalised to 1–5, requests without a version
- * grouped under "(none)". With `bucket`, one row per version and UTC hour or day.
+ * grouped under "(none)"; unit moments per user (hashed user id; a request without one is its own
+ * unit); latency percentiles with distribution-free intervals at `confidence`. With `bucket`,
+ * one row per version and UTC hour or day.
  *
- * @throws {LoopkitError} `INVALID_INPUT` for an unknown `bucket` or `groupBy`.
+ * @throws {LoopkitError} `INVALID_INPUT` for an unknown `bucket` or `groupBy`, or a `confidence`
+ * outside (0, 1).
  */
 export async function versionAggregates(
   db: Queryable,
@@ -175,6 +308,13 @@ export async function versionAggregates(
       `versionAggregates: groupBy must be "promptVersion" or "variant" (got "${String(groupBy)}").`,
     );
   }
+  const confidence = filter.confidence ?? 0.95;
+  if (!(confidence > 0 && confidence < 1)) {
+    throw new LoopkitError(
+      "INVALID_INPUT",
+      `versionAggregates: confidence must lie between 0 and 1 (got ${confidence}); pass e.g. 0.95.`,
+    );
+  }
   const params = [
     projectId,
     filter.promptName ?? null,
@@ -185,27 +325,22 @@ export async function versionAggregates(
     filter.experimentKey ?? null,
     filter.bucket ?? null,
   ];
-  // Three statements, which PostgreSQL runs side by side on the pool's connections: counts
-  // (hash-aggregated, parallel), latency percentiles (sorted) and rating counts.
-  const [rows, latencies, ratings] = await Promise.all([
-    db.query<AggregateRow>(AGGREGATE_SQL, params),
-    db.query<LatencyRow>(LATENCY_SQL, params),
-    db.query<RatingRow>(RATINGS_SQL, params),
+  // Two statements, which PostgreSQL runs side by side on the pool's connections: counts with
+  // unit moments (hash-aggregated, parallel), and latencies with ratings (sorted per group).
+  const [rows, distributions] = await Promise.all([
+    db.query<UnitsRow>(UNITS_SQL, params),
+    db.query<DistributionsRow>(DISTRIBUTIONS_SQL, [...params, confidence]),
   ]);
   const groupKey = (version: string, bucket: Date | null) => `${version}\u0000${bucket?.getTime()}`;
-  const ratingCounts = new Map<string, Record<string, number>>();
-  for (const row of ratings) {
-    const key = groupKey(row.version, row.bucket_start);
-    const counts = ratingCounts.get(key) ?? {};
-    counts[String(row.rating)] = row.n;
-    ratingCounts.set(key, counts);
-  }
-  const percentiles = new Map(
-    latencies.map((row) => [groupKey(row.version, row.bucket_start), row.percentiles]),
+  const byGroup = new Map(
+    distributions.map((row) => [groupKey(row.version, row.bucket_start), row]),
   );
   return rows.map((row) => {
-    const key = groupKey(row.version, row.bucket_start);
-    const aggregate = toAggregate(row, ratingCounts.get(key) ?? {}, percentiles.get(key));
+    const aggregate = toAggregate(
+      row,
+      byGroup.get(groupKey(row.version, row.bucket_start)),
+      confidence,
+    );
     return filter.bucket ? { ...aggregate, bucketStart: row.bucket_start! } : aggregate;
   });
 }

@@ -9,8 +9,9 @@ import { aggregateRecords } from "./records.js";
 // test/reference/versions-fixture.json into raw per-request arrays and computes every figure on
 // them with statsmodels 0.13.5 (proportion_confint wilson, proportions_ztest,
 // confint_proportions_2indep wald, DescrStatsW.tconfint_mean, CompareMeans unequal-variance
-// t-test, multipletests holm), numpy.percentile (linear) and GrowthBook's delta-method formula
-// for the relative interval.
+// t-test, multipletests holm), numpy.percentile (linear) with order statistics at
+// scipy.stats.binom ranks for its intervals, the delta method with statsmodels' complex-step
+// gradient for cost per success, and GrowthBook's delta-method formula for the relative interval.
 const VERSIONS = {
   v1: {
     taskSuccessRate: { value: 0.6, lower: 0.5436365963411878, upper: 0.653834809413903, n: 300 },
@@ -43,9 +44,13 @@ const VERSIONS = {
       upper: 1265.600865870334,
       n: 380,
     },
-    latencyP50Ms: { value: 690.5 },
-    latencyP95Ms: { value: 1148.1999999999998 },
-    costPerSuccessMicros: { value: 2084.9561403508774 },
+    latencyP50Ms: { value: 690.5, lower: 641, upper: 740 },
+    latencyP95Ms: { value: 1148.1999999999998, lower: 1122, upper: 1168 },
+    costPerSuccessMicros: {
+      value: 2084.9561403508774,
+      lower: 1890.352529595584,
+      upper: 2279.5597511061706,
+    },
   },
   v2: {
     taskSuccessRate: {
@@ -93,9 +98,13 @@ const VERSIONS = {
       upper: 1565.950105742948,
       n: 350,
     },
-    latencyP50Ms: { value: 928.25 },
-    latencyP95Ms: { value: 1622.3000000000002 },
-    costPerSuccessMicros: { value: 2171.1 },
+    latencyP50Ms: { value: 928.25, lower: 851.0, upper: 1005.5 },
+    latencyP95Ms: { value: 1622.3000000000002, lower: 1577.0, upper: 1652.0 },
+    costPerSuccessMicros: {
+      value: 2171.1000000000004,
+      lower: 2008.7989769240876,
+      upper: 2333.401023075913,
+    },
   },
   v3: {
     taskSuccessRate: null,
@@ -144,7 +153,7 @@ const COMPARISONS = [
     relative: 0.19047619047619047,
     relativeLower: 0.049494586199972324,
     relativeUpper: 0.3314577947524086,
-    adjustedPValue: 0.04951057955593079,
+    adjustedPValue: 0.05331908567561777,
   },
   {
     version: "v2",
@@ -180,7 +189,7 @@ const COMPARISONS = [
     relative: -0.4285714285714286,
     relativeLower: -0.7241332486844062,
     relativeUpper: -0.133009608458451,
-    adjustedPValue: 0.33992467494739415,
+    adjustedPValue: 0.37082691812442997,
   },
   {
     version: "v2",
@@ -204,7 +213,7 @@ const COMPARISONS = [
     relative: -0.4131274131274132,
     relativeLower: -0.7266657120559965,
     relativeUpper: -0.09958911419882988,
-    adjustedPValue: 0.4699910677800587,
+    adjustedPValue: 0.5169901745580646,
   },
   {
     version: "v2",
@@ -228,7 +237,7 @@ const COMPARISONS = [
     relative: 1.8571428571428572,
     relativeLower: -0.011155401756669958,
     relativeUpper: 3.7254411160423846,
-    adjustedPValue: 0.013028768696571267,
+    adjustedPValue: 0.013959395032040644,
   },
   {
     version: "v2",
@@ -240,7 +249,7 @@ const COMPARISONS = [
     relative: 0.0668103448275863,
     relativeLower: 0.008790066290908186,
     relativeUpper: 0.12483062336426441,
-    adjustedPValue: 0.23586264968836754,
+    adjustedPValue: 0.2555178704957315,
   },
   {
     version: "v2",
@@ -252,7 +261,19 @@ const COMPARISONS = [
     relative: 0.23966293924431792,
     relativeLower: 0.22082971259844042,
     relativeUpper: 0.2584961658901954,
-    adjustedPValue: 3.740677444328201e-116,
+    adjustedPValue: 3.9744697845987135e-116,
+  },
+  {
+    version: "v2",
+    metric: "costPerSuccessMicros",
+    difference: 86.14385964912299,
+    lower: -167.25737833223667,
+    upper: 339.54509763048264,
+    pValue: 0.5052253739480764,
+    relative: 0.04131686896522724,
+    relativeLower: -0.083207133024548,
+    relativeUpper: 0.1658408709550025,
+    adjustedPValue: 1.0,
   },
   { version: "v3", metric: "taskSuccessRate", pValue: null },
   { version: "v3", metric: "thumbsUpRate", pValue: null },
@@ -290,7 +311,7 @@ const COMPARISONS = [
     relative: 1.0114942528735633,
     relativeLower: 0.2741445191320093,
     relativeUpper: 1.7488439866151173,
-    adjustedPValue: 0.0035393470995915798,
+    adjustedPValue: 0.0037753035728976853,
   },
   {
     version: "v3",
@@ -330,6 +351,7 @@ const COMPARISONS = [
   },
   { version: "v3", metric: "meanRating", pValue: null },
   { version: "v3", metric: "meanCostMicros", pValue: null },
+  { version: "v3", metric: "costPerSuccessMicros", pValue: null },
 ];
 
 // Sequential reading, GrowthBook gbstats' confidence-sequence formulas (same script):
@@ -421,10 +443,12 @@ describe("compareVersions", () => {
   it("reads verdicts with each metric's direction", () => {
     const verdict = (version: string, metric: MetricName) =>
       result.comparisons.find((c) => c.version === version && c.metric === metric)?.verdict;
-    // v2 costs more (lower is better) and errors more; it succeeds more often.
+    // v2 costs more (lower is better) and errors more. It succeeds more often (p = 0.0038), but
+    // across the 21 tests (cost per success is tested too) Holm's adjusted p is 0.053: not sure.
     expect(verdict("v2", "meanCostMicros")).toBe("worse");
     expect(verdict("v2", "errorRate")).toBe("worse");
-    expect(verdict("v2", "taskSuccessRate")).toBe("better");
+    expect(verdict("v2", "taskSuccessRate")).toBe("inconclusive");
+    expect(verdict("v2", "costPerSuccessMicros")).toBe("inconclusive");
     expect(verdict("v2", "flagRate")).toBe("inconclusive");
     // v3 has no outcomes and no costs: missing, never a zero rate.
     expect(verdict("v3", "taskSuccessRate")).toBe("missing");

@@ -12,7 +12,7 @@ import { metricDifference } from "./metric-difference.js";
 import { holm } from "./multiple-testing.js";
 import { aggregateRecords, type RequestRecord } from "./records.js";
 import { confidenceSequence, DEFAULT_SEQUENTIAL_TUNING } from "./sequential.js";
-import { estimateMetric, type MetricEstimate } from "./version-metrics.js";
+import { estimateMetric, isClustered, type MetricEstimate } from "./version-metrics.js";
 
 /** Options of {@link compareVersions}. */
 export interface CompareVersionsOptions {
@@ -48,15 +48,20 @@ export interface MetricComparison {
   /** Delta-method interval of the relative difference. */
   relativeInterval: Interval | null;
   /**
-   * The test behind `pValue`; `_sequential` when read through a confidence sequence; null for
-   * metrics that have none (percentiles, cost per success).
+   * The test behind `pValue`: two-proportion z or Welch t over requests, or a z-test on
+   * delta-method variances (`delta_method_z`: over users, and for cost per success); `_sequential`
+   * when read through a confidence sequence; null for metrics that have none (percentiles).
    */
   test:
     | "two_proportion_z"
     | "welch_t"
+    | "delta_method_z"
     | "two_proportion_z_sequential"
     | "welch_t_sequential"
+    | "delta_method_z_sequential"
     | null;
+  /** What the variances were taken over: users (each user's requests together) or requests. */
+  unit: "user" | "request";
   pValue: number | null;
   /** Holm-adjusted across all metrics × versions compared in this call. */
   adjustedPValue: number | null;
@@ -67,6 +72,10 @@ export interface MetricComparison {
 export interface VersionSummary {
   version: string;
   requests: number;
+  /** `user` when its requests carry user ids: intervals then treat each user as one unit. */
+  unit: "user" | "request";
+  /** Units behind the variances: users plus requests without a user id (or requests). */
+  units: number;
   isBaseline: boolean;
   metrics: MetricEstimate[];
 }
@@ -78,6 +87,8 @@ export interface VersionComparison {
   confidence: number;
   /** Whether differences were read through always-valid confidence sequences. */
   sequential: boolean;
+  /** `user` when any version's requests carry user ids (see `VersionSummary.unit`). */
+  unit: "user" | "request";
   metrics: MetricName[];
   correction: "holm";
   versions: VersionSummary[];
@@ -134,13 +145,14 @@ function compareMetric(
     relativeInterval: null,
     test: null,
     pValue: null,
+    unit: isClustered(version) || isClustered(baseline) ? "user" : "request",
   };
   if (ours.value === null || theirs.value === null) return base;
   base.difference = ours.value - theirs.value;
   base.relativeDifference = theirs.value !== 0 ? ours.value / theirs.value - 1 : null;
   const diff = metricDifference(metric, baseline, version, confidence);
   if (!diff) return base;
-  const test = diff.kind === "proportion" ? "two_proportion_z" : "welch_t";
+  const test = TEST_NAMES[diff.kind];
   if (tuning !== null) {
     // Always-valid: the confidence sequence replaces the fixed-horizon interval and p-value.
     const n = diff.controlN + diff.variantN;
@@ -179,6 +191,12 @@ function compareMetric(
   };
 }
 
+const TEST_NAMES = {
+  proportion: "two_proportion_z",
+  mean: "welch_t",
+  delta: "delta_method_z",
+} as const;
+
 /** Normal interval of a relative difference from its delta-method standard error. */
 function relativeLiftInterval(
   relative: { estimate: number; standardError: number },
@@ -206,7 +224,9 @@ function verdictOf(c: Untested, adjusted: number | null, alpha: number): Verdict
  * Stages: (1) aggregate the requests if raw records were given ({@link aggregateRecords});
  * (2) pick the baseline (the given one, else the version with most requests); (3) estimate each
  * metric per version with its interval; (4) compare each version with the baseline: two-proportion
- * z-test for rates, Welch t-test for means, delta-method interval for the relative difference;
+ * z-test for rates and Welch t-test for means over requests, or — when requests carry user ids —
+ * a z-test on delta-method variances of per-user totals (Deng et al. 2018), which cost per
+ * success always uses; delta-method interval for the relative difference;
  * (5) Holm-adjust the p-values across all metrics × versions tested; (6) read a verdict that
  * knows each metric's direction: `better`/`worse` when the adjusted p-value is below
  * 1 − confidence, `inconclusive` otherwise, `missing` without data. With `sequential`, step (4)
@@ -234,7 +254,7 @@ export function compareVersions(
     );
   }
   const aggregates = isRecordList(source)
-    ? aggregateRecords(source as readonly RequestRecord[])
+    ? aggregateRecords(source as readonly RequestRecord[], { confidence })
     : (source as readonly VersionAggregate[]);
   const seen = new Set<string>();
   for (const a of aggregates) {
@@ -246,11 +266,13 @@ export function compareVersions(
     );
     seen.add(a.version);
   }
+  const unit = aggregates.some(isClustered) ? "user" : "request";
   if (aggregates.length === 0) {
     return {
       baseline: null,
       confidence,
       sequential,
+      unit,
       metrics,
       correction: "holm",
       versions: [],
@@ -263,6 +285,8 @@ export function compareVersions(
   const versions: VersionSummary[] = aggregates.map((a) => ({
     version: a.version,
     requests: a.requests,
+    unit: isClustered(a) ? "user" : "request",
+    units: a.unitMoments.units,
     isBaseline: a.version === baselineName,
     metrics: metrics.map((m) => estimateMetric(a, m, confidence)),
   }));
@@ -282,6 +306,7 @@ export function compareVersions(
     baseline: baselineName,
     confidence,
     sequential,
+    unit,
     metrics,
     correction: "holm",
     versions,

@@ -14,6 +14,7 @@ import { holm } from "./multiple-testing.js";
 import { type SampleSize, sampleSizeForMeans, sampleSizeForProportions } from "./sample-size.js";
 import { confidenceSequence, DEFAULT_SEQUENTIAL_TUNING } from "./sequential.js";
 import { type SrmResult, srmTest } from "./srm.js";
+import { isClustered } from "./version-metrics.js";
 
 /** A guardrail: the variant may not make `metric` worse by more than this share (0.05 = 5%). */
 export interface Guardrail {
@@ -96,6 +97,11 @@ export interface ExperimentAnalysis {
   primaryMetric: MetricName;
   alpha: number;
   sequential: boolean;
+  /**
+   * What variances were taken over: `user` when the variants' requests carry user ids (each
+   * user's requests together, delta-method variances), else `request`.
+   */
+  unit: "user" | "request";
   /** null without exposures. */
   srm: (SrmResult & { variants: string[] }) | null;
   variants: VariantResult[];
@@ -103,7 +109,10 @@ export interface ExperimentAnalysis {
   /** The variant to ship when the decision is `ship_variant`. */
   winner: string | null;
   reasons: string[];
-  /** Units per variant needed to detect `mde` with the given power; null without `mde`. */
+  /**
+   * Units per variant (users when `unit` is `user`) needed to detect `mde` with the given power;
+   * null without `mde`.
+   */
   sampleSize: (SampleSize & { mde: number; power: number; alpha: number }) | null;
 }
 
@@ -124,10 +133,11 @@ const FEEDBACK_METRICS: Record<string, MetricName> = {
 function testableMetric(name: string, where: string): MetricName {
   const metric = (FEEDBACK_METRICS[name] ?? name) as MetricName;
   requireInput(
-    (METRIC_NAMES as readonly string[]).includes(metric) && METRICS[metric].source.kind !== "point",
+    (METRIC_NAMES as readonly string[]).includes(metric) &&
+      METRICS[metric].source.kind !== "percentile",
     where,
     `"${name}" is not a metric that can be tested`,
-    `Use a rate or mean: ${METRIC_NAMES.filter((m) => METRICS[m].source.kind !== "point").join(", ")}, or a feedback name such as task_succeeded.`,
+    `Use a rate or mean: ${METRIC_NAMES.filter((m) => METRICS[m].source.kind !== "percentile").join(", ")}, or a feedback name such as task_succeeded.`,
   );
   return metric;
 }
@@ -389,7 +399,8 @@ function pct(x: number): string {
  * weights, flagged at p < 0.001); (3) compare the primary metric of each variant with control —
  * fixed-horizon test with Holm adjustment across variants, always-valid confidence sequence when
  * `sequential` (α split across variants), Bayesian chance to beat control and expected loss;
- * (4) check guardrails; (5) decide per variant and overall (`keep_running | ship_variant |
+ * over users when the requests carry user ids (delta-method variances of per-user totals, Deng
+ * et al. 2018; the sequence's n counts users), over requests otherwise; (4) check guardrails; (5) decide per variant and overall (`keep_running | ship_variant |
  * stop`); (6) size the test for `mde`.
  *
  * The analysis sees only the current aggregates. The sequential guarantee (false positives ≤ α
@@ -420,6 +431,7 @@ export function analyzeExperiment(input: ExperimentInput): ExperimentAnalysis {
     );
   }
   const others = input.variants.filter((v) => v !== control);
+  const clustered = input.variants.some(isClustered);
   const sequentialAlpha = alpha / others.length;
   const tuning = input.sequential ? (input.sequential.tuning ?? DEFAULT_SEQUENTIAL_TUNING) : null;
   const keys = input.variants.map((v) => v.version);
@@ -441,7 +453,7 @@ export function analyzeExperiment(input: ExperimentInput): ExperimentAnalysis {
   const designAlpha = alpha / others.length;
   if (input.mde !== undefined) {
     const source = METRICS[primaryMetric].source;
-    if (source.kind === "proportion") {
+    if (source.kind === "proportion" && !clustered) {
       const s = source.sample(control);
       const baseRate = s.n > 0 ? s.successes / s.n : Number.NaN;
       if (baseRate > 0 && baseRate < 1) {
@@ -453,6 +465,7 @@ export function analyzeExperiment(input: ExperimentInput): ExperimentAnalysis {
         };
       }
     } else {
+      // A mean, or any metric over users: the per-unit sd of the (linearised) metric.
       const d = metricDifference(primaryMetric, control, control, 1 - alpha);
       if (d && d.controlSd > 0) {
         sampleSize = {
@@ -488,6 +501,7 @@ export function analyzeExperiment(input: ExperimentInput): ExperimentAnalysis {
     primaryMetric,
     alpha,
     sequential: tuning !== null,
+    unit: clustered ? ("user" as const) : ("request" as const),
     srm,
     variants,
     sampleSize,

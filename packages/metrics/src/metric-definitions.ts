@@ -1,4 +1,6 @@
-import type { VersionAggregate } from "@loopkit/core";
+import type { UnitTotal, VersionAggregate } from "@loopkit/core";
+import { costPerSuccessEstimate, type DeltaEstimate } from "./delta-method.js";
+import type { Interval } from "./interval.js";
 import type { ProportionSample } from "./proportions.js";
 
 /** Every per-version metric, in display order. */
@@ -31,11 +33,24 @@ export interface MomentSummary {
   sumSquares: number;
 }
 
-/** How a metric is read from a {@link VersionAggregate}. */
+/**
+ * How a metric is read from a {@link VersionAggregate}. Rates and means also name their
+ * numerator and denominator as unit totals (`ratio`), for delta-method variances over users.
+ */
 export type MetricSource =
-  | { kind: "proportion"; sample: (a: VersionAggregate) => ProportionSample }
-  | { kind: "mean"; sample: (a: VersionAggregate) => MomentSummary }
-  | { kind: "point"; value: (a: VersionAggregate) => number | null };
+  | {
+      kind: "proportion";
+      sample: (a: VersionAggregate) => ProportionSample;
+      ratio: [UnitTotal, UnitTotal];
+    }
+  | { kind: "mean"; sample: (a: VersionAggregate) => MomentSummary; ratio: [UnitTotal, UnitTotal] }
+  | { kind: "delta"; estimate: (a: VersionAggregate) => DeltaEstimate | null }
+  | {
+      kind: "percentile";
+      value: (a: VersionAggregate) => number | null;
+      /** The interval at `confidence`, when the aggregate carries one at that level. */
+      interval: (a: VersionAggregate, confidence: number) => Interval | null;
+    };
 
 /** A metric's meaning: its direction and where its data comes from. */
 export interface MetricDefinition {
@@ -44,8 +59,29 @@ export interface MetricDefinition {
   source: MetricSource;
 }
 
-function rateOfRequests(count: (a: VersionAggregate) => number): MetricSource {
-  return { kind: "proportion", sample: (a) => ({ successes: count(a), n: a.requests }) };
+function rateOfRequests(signal: UnitTotal & keyof VersionAggregate): MetricSource {
+  return {
+    kind: "proportion",
+    sample: (a) => ({ successes: a[signal] as number, n: a.requests }),
+    ratio: [signal, "requests"],
+  };
+}
+
+/**
+ * A latency percentile and its distribution-free interval (VersionAggregate.latencyIntervals),
+ * given only when the aggregate was computed at the same confidence and both bounds exist.
+ */
+function latencyPercentile(which: "p50" | "p95"): MetricSource {
+  return {
+    kind: "percentile",
+    value: (a) => (which === "p50" ? a.latencyP50 : a.latencyP95),
+    interval: (a, confidence) => {
+      const intervals = a.latencyIntervals;
+      if (!intervals || Math.abs(intervals.confidence - confidence) > 1e-12) return null;
+      const { lower, upper } = intervals[which];
+      return lower === null || upper === null ? null : { lower, upper };
+    },
+  };
 }
 
 /** Moments of the ratings, read from the `"value" → count` histogram. */
@@ -63,61 +99,60 @@ export function ratingMoments(a: VersionAggregate): MomentSummary {
   return { n, sum, sumSquares };
 }
 
-/**
- * Cost per successful task: mean cost per request ÷ task success rate, i.e. the expected spend
- * for one success (equal to total cost ÷ successes when every request has a cost and an outcome).
- */
-function costPerSuccess(a: VersionAggregate): number | null {
-  if (a.costed === 0 || a.outcomes === 0 || a.successes === 0) return null;
-  return a.costMicrosSum / a.costed / (a.successes / a.outcomes);
-}
-
 /** The definition of every metric. */
 export const METRICS: Record<MetricName, MetricDefinition> = {
   taskSuccessRate: {
     direction: "higher_is_better",
     description: "Share of requests with a task_succeeded outcome that succeeded",
-    source: { kind: "proportion", sample: (a) => ({ successes: a.successes, n: a.outcomes }) },
+    source: {
+      kind: "proportion",
+      sample: (a) => ({ successes: a.successes, n: a.outcomes }),
+      ratio: ["successes", "outcomes"],
+    },
   },
   meanRating: {
     direction: "higher_is_better",
     description: "Mean rating on a 1–5 scale",
-    source: { kind: "mean", sample: ratingMoments },
+    source: { kind: "mean", sample: ratingMoments, ratio: ["ratingSum", "rated"] },
   },
   thumbsUpRate: {
     direction: "higher_is_better",
     description: "Share of thumbs feedback that is thumbs up",
-    source: { kind: "proportion", sample: (a) => ({ successes: a.thumbsUp, n: a.thumbs }) },
+    source: {
+      kind: "proportion",
+      sample: (a) => ({ successes: a.thumbsUp, n: a.thumbs }),
+      ratio: ["thumbsUp", "thumbs"],
+    },
   },
   copiedRate: {
     direction: "higher_is_better",
     description: "Share of requests whose answer was copied (implicit positive)",
-    source: rateOfRequests((a) => a.copied),
+    source: rateOfRequests("copied"),
   },
   regeneratedRate: {
     direction: "lower_is_better",
     description: "Share of requests regenerated (implicit negative)",
-    source: rateOfRequests((a) => a.regenerated),
+    source: rateOfRequests("regenerated"),
   },
   editedRate: {
     direction: "lower_is_better",
     description: "Share of requests whose answer was edited (implicit negative)",
-    source: rateOfRequests((a) => a.edited),
+    source: rateOfRequests("edited"),
   },
   abandonedRate: {
     direction: "lower_is_better",
     description: "Share of requests abandoned (implicit negative)",
-    source: rateOfRequests((a) => a.abandoned),
+    source: rateOfRequests("abandoned"),
   },
   flagRate: {
     direction: "lower_is_better",
     description: "Share of requests with a safety flag",
-    source: rateOfRequests((a) => a.flagged),
+    source: rateOfRequests("flagged"),
   },
   errorRate: {
     direction: "lower_is_better",
     description: "Share of requests that ended in an error",
-    source: rateOfRequests((a) => a.errors),
+    source: rateOfRequests("errors"),
   },
   meanCostMicros: {
     direction: "lower_is_better",
@@ -125,21 +160,23 @@ export const METRICS: Record<MetricName, MetricDefinition> = {
     source: {
       kind: "mean",
       sample: (a) => ({ n: a.costed, sum: a.costMicrosSum, sumSquares: a.costMicrosSumSquares }),
+      ratio: ["costSum", "costed"],
     },
   },
   costPerSuccessMicros: {
     direction: "lower_is_better",
-    description: "Mean cost ÷ task success rate: the spend per successful task, in micro-dollars",
-    source: { kind: "point", value: costPerSuccess },
+    description:
+      "Mean cost ÷ task success rate: the spend per successful task, in micro-dollars (equal to total cost ÷ successes when every request has a cost and an outcome)",
+    source: { kind: "delta", estimate: costPerSuccessEstimate },
   },
   latencyP50Ms: {
     direction: "lower_is_better",
     description: "Median latency in milliseconds",
-    source: { kind: "point", value: (a) => a.latencyP50 },
+    source: latencyPercentile("p50"),
   },
   latencyP95Ms: {
     direction: "lower_is_better",
     description: "95th-percentile latency in milliseconds",
-    source: { kind: "point", value: (a) => a.latencyP95 },
+    source: latencyPercentile("p95"),
   },
 };

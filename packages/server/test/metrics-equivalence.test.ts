@@ -41,6 +41,8 @@ function randomRecords(count: number, random: () => number): RequestRecord[] {
     maybe(0.03, () => ({ name: "flag.toxicity", value: true }));
     return {
       version: pick(["v1", "v2", "v3"]),
+      // Most requests come from one of 60 users (several requests each); some carry no user id.
+      userHash: random() < 0.8 ? `user-${Math.floor(random() * 60)}` : null,
       status: random() < 0.05 ? "error" : "ok",
       costMicros: random() < 0.9 ? Math.floor(random() * 5000) : null,
       latencyMs: random() < 0.95 ? Math.floor(100 + random() * 2000) : null,
@@ -67,6 +69,8 @@ function toEvents(records: RequestRecord[]): unknown[] {
       promptName: "equivalence",
       promptVersion: record.version,
       status: record.status,
+      // The server stores the keyed hash of userId: one hash per user, as the records group.
+      ...(record.userHash ? { userId: record.userHash } : {}),
       ...(record.costMicros != null ? { costUsd: record.costMicros / 1_000_000 } : {}),
       ...(record.latencyMs != null ? { latencyMs: record.latencyMs } : {}),
       ...(shadowOf ? { shadowOf } : {}),

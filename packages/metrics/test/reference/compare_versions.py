@@ -1,7 +1,11 @@
 """Reference values for compareVersions on versions-fixture.json.
 
 Builds the raw per-request arrays the fixture describes and computes every figure with
-statsmodels 0.13.5 / scipy 1.10.1 / numpy on those arrays (not on the aggregates):
+statsmodels 0.13.5 / scipy 1.10.1 / numpy on those arrays (not on the aggregates). Cost per
+success: the delta method with statsmodels' complex-step numerical gradient (approx_fprime_cs)
+on the means of the per-request cost, costed, success and outcome columns, with their sample
+covariance / n. Latency
+percentile intervals: order statistics at ranks from scipy.stats.binom.cdf.
     /usr/bin/python3 packages/metrics/test/reference/compare_versions.py
 """
 import json
@@ -16,6 +20,7 @@ from statsmodels.stats.proportion import (
     proportions_ztest,
 )
 from statsmodels.stats.weightstats import CompareMeans, DescrStatsW
+from statsmodels.tools.numdiff import approx_fprime_cs
 
 here = os.path.dirname(os.path.abspath(__file__))
 fixture = json.load(open(os.path.join(here, "versions-fixture.json")))
@@ -40,7 +45,33 @@ def raw(v):
         "flagRate": (idx % 50 == 3).astype(float),
         "meanCostMicros": (v["costBase"] + (idx[: v["costed"]] * 37) % 500).astype(float),
         "latency": 200 + ((idx[: v["latencies"]] * 53) % 1000) * v["latencyScale"],
+        # Per-request columns of cost per success: cost (0 when unknown), costed, success, outcome.
+        "costPerSuccess": np.column_stack([
+            np.where(idx < v["costed"], v["costBase"] + (idx * 37) % 500, 0).astype(float),
+            (idx < v["costed"]).astype(float),
+            (idx < v["successes"]).astype(float),
+            (idx < v["outcomes"]).astype(float),
+        ]),
     }
+
+
+def cost_per_success(columns):
+    """(mean cost / costed share) / (success share / outcome share) and its delta-method se."""
+    means = columns.mean(axis=0)
+    cov = np.cov(columns, rowvar=False, ddof=1) / len(columns)
+    fun = lambda p: p[0] / p[1] / (p[2] / p[3])
+    g = approx_fprime_cs(means, fun)
+    return fun(means), np.sqrt(g @ cov @ g)
+
+
+def order_statistic_interval(values, q):
+    """x(l), x(u) with l the largest rank with F(l-1) <= a/2, u the smallest with F(u-1) >= 1-a/2."""
+    x = np.sort(values)
+    n = len(x)
+    cdf = stats.binom.cdf(np.arange(n + 1), n, q)
+    lower = max([k + 1 for k in range(n + 1) if cdf[k] <= ALPHA / 2], default=0)
+    upper = min(k + 1 for k in range(n + 1) if cdf[k] >= 1 - ALPHA / 2)
+    return (x[lower - 1] if lower >= 1 else None, x[upper - 1] if upper <= n else None)
 
 
 RATES = ["taskSuccessRate", "thumbsUpRate", "copiedRate", "regeneratedRate", "editedRate",
@@ -68,12 +99,20 @@ for name, d in data.items():
             lo, hi = DescrStatsW(x).tconfint_mean(alpha=ALPHA)
             m[r] = {"value": x.mean(), "lower": lo, "upper": hi, "n": len(x)}
     lat = d["latency"]
-    m["latencyP50Ms"] = None if len(lat) == 0 else {"value": np.percentile(lat, 50)}
-    m["latencyP95Ms"] = None if len(lat) == 0 else {"value": np.percentile(lat, 95)}
+    for key, q in [("latencyP50Ms", 0.5), ("latencyP95Ms", 0.95)]:
+        if len(lat) == 0:
+            m[key] = None
+            continue
+        lo, hi = order_statistic_interval(lat, q)
+        m[key] = {"value": np.percentile(lat, 100 * q), "lower": lo, "upper": hi}
     s, c = d["taskSuccessRate"], d["meanCostMicros"]
-    m["costPerSuccessMicros"] = (
-        None if len(s) == 0 or len(c) == 0 or s.sum() == 0 else {"value": c.mean() / s.mean()}
-    )
+    if len(s) == 0 or len(c) == 0 or s.sum() == 0:
+        m["costPerSuccessMicros"] = None
+    else:
+        value, se = cost_per_success(d["costPerSuccess"])
+        zq = stats.norm.ppf(1 - ALPHA / 2)
+        m["costPerSuccessMicros"] = {"value": value, "lower": value - zq * se,
+                                     "upper": value + zq * se}
     versions[name] = m
 
 # Baseline: v1 (most requests). Tests per (version, metric) in metric order.
@@ -106,6 +145,21 @@ for name in ["v2", "v3"]:
             "lower": lo, "upper": hi, "pValue": p,
             "relative": lift, "relativeLower": lift - zq * se, "relativeUpper": lift + zq * se,
         })
+    # Cost per success: z-test on the delta-method variances of two independent versions.
+    if versions[name]["costPerSuccessMicros"] is None:
+        rows.append({"version": name, "metric": "costPerSuccessMicros", "pValue": None})
+        continue
+    (a, sa), (b, sb) = cost_per_success(baseline["costPerSuccess"]), cost_per_success(d["costPerSuccess"])
+    se = np.sqrt(sa**2 + sb**2)
+    zq = stats.norm.ppf(1 - ALPHA / 2)
+    lift = b / a - 1
+    lift_se = np.sqrt(sb**2 / a**2 + b**2 * sa**2 / a**4)
+    rows.append({
+        "version": name, "metric": "costPerSuccessMicros", "difference": b - a,
+        "lower": b - a - zq * se, "upper": b - a + zq * se,
+        "pValue": 2 * stats.norm.sf(abs(b - a) / se),
+        "relative": lift, "relativeLower": lift - zq * lift_se, "relativeUpper": lift + zq * lift_se,
+    })
 tested = [row for row in rows if row["pValue"] is not None]
 adjusted = multipletests([row["pValue"] for row in tested], method="holm")[1]
 for row, adj in zip(tested, adjusted):

@@ -1,4 +1,4 @@
-import { ExperimentConfig, type VersionAggregate } from "@loopkit/core";
+import { ExperimentConfig, emptyVersionAggregate } from "@loopkit/core";
 import {
   createExperiment,
   type ExperimentStatus,
@@ -115,7 +115,7 @@ export const experimentsRouter = {
       const weights = variantWeights(config);
       const analysis = analyzeExperiment({
         variants: config.variants.map(
-          (v) => aggregates.find((a) => a.version === v.key) ?? emptyAggregate(v.key),
+          (v) => aggregates.find((a) => a.version === v.key) ?? emptyVersionAggregate(v.key),
         ),
         control: config.variants[0]!.key,
         weights: Object.fromEntries(config.variants.map((v, i) => [v.key, weights[i]!])),
@@ -170,28 +170,4 @@ async function changeStatus(
     });
     return updated;
   });
-}
-
-/** A variant nobody has reached yet: every count zero, latencies unknown. */
-function emptyAggregate(version: string): VersionAggregate {
-  return {
-    version,
-    requests: 0,
-    errors: 0,
-    outcomes: 0,
-    successes: 0,
-    ratingCounts: {},
-    thumbs: 0,
-    thumbsUp: 0,
-    copied: 0,
-    regenerated: 0,
-    edited: 0,
-    abandoned: 0,
-    flagged: 0,
-    costed: 0,
-    costMicrosSum: 0,
-    costMicrosSumSquares: 0,
-    latencyP50: null,
-    latencyP95: null,
-  };
 }
