@@ -33,6 +33,15 @@ describe("ibanChecksumValid", () => {
     expect(ibanChecksumValid(iban)).toBe(true);
     expect(iban.length).toBe(IBAN_LENGTHS[iban.slice(0, 2)]);
   });
+  it("knows 88 countries of the registry, with their lengths", () => {
+    // SWIFT IBAN Registry: the shortest is Norway (15), the longest Russia (33); Saint Lucia 32.
+    expect(Object.keys(IBAN_LENGTHS)).toHaveLength(88);
+    expect(IBAN_LENGTHS).toMatchObject({ NO: 15, BE: 16, DE: 22, FR: 27, LC: 32, RU: 33 });
+    for (const length of Object.values(IBAN_LENGTHS)) {
+      expect(length).toBeGreaterThanOrEqual(15);
+      expect(length).toBeLessThanOrEqual(33);
+    }
+  });
   it("rejects a changed digit, swapped digits and bad characters", () => {
     expect(ibanChecksumValid("GB29NWBK60161331926818")).toBe(false);
     expect(ibanChecksumValid("GB29NWBK60161331926891")).toBe(false);

@@ -69,3 +69,8 @@ export function isWordChar(code: number): boolean {
 export function isAlnum(code: number): boolean {
   return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
 }
+
+/** Whether a UTF-16 code unit is a hexadecimal digit (either case). */
+export function isHex(code: number): boolean {
+  return (code >= 48 && code <= 57) || (code >= 65 && code <= 70) || (code >= 97 && code <= 102);
+}

@@ -1,18 +1,8 @@
-import type { Emit, Recognizer } from "./kinds.js";
+import { type Emit, isWordChar, type Recognizer } from "./kinds.js";
 
 /** Characters of an email local part (RFC 5322 dot-atom, the common subset). */
 function isLocalChar(c: number): boolean {
-  return (
-    (c >= 48 && c <= 57) ||
-    (c >= 65 && c <= 90) ||
-    (c >= 97 && c <= 122) ||
-    c === 46 || // .
-    c === 95 || // _
-    c === 37 || // %
-    c === 43 || // +
-    c === 45 || // -
-    c === 39 // '
-  );
+  return isWordChar(c) || c === 46 || c === 37 || c === 43 || c === 45 || c === 39; // . % + - '
 }
 
 /** The domain after "@": up to 9 dot-separated labels of 1–63 characters and an alphabetic TLD. */

@@ -1,9 +1,5 @@
-import { type Emit, isWordChar, type Recognizer } from "./kinds.js";
+import { type Emit, isHex, isWordChar, type Recognizer } from "./kinds.js";
 import { isIpv4 } from "./number-formats.js";
-
-function isHex(c: number): boolean {
-  return (c >= 48 && c <= 57) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
-}
 
 const MAX_LEFT = 39;
 const MAX_CANDIDATE = 45;

@@ -1,4 +1,4 @@
-import { type Emit, isAlnum, isWordChar, type Recognizer } from "./kinds.js";
+import { type Emit, isAlnum, isHex, isWordChar, type Recognizer } from "./kinds.js";
 import { classifyNumber } from "./number-formats.js";
 
 /**
@@ -27,10 +27,6 @@ function worthScanning(run: string): boolean {
   return digits >= 9 || (dots >= 3 && digits >= 4);
 }
 
-function isHexOrColon(c: number): boolean {
-  return (c >= 48 && c <= 58) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
-}
-
 /**
  * Glued to a word on the left: `abc123`, `a1-2345` (part of an identifier, not a number), or the
  * tail of an IPv6 address or a time (`db8::1`, `10:30`), but not a label (`Tel:0161…`).
@@ -39,7 +35,10 @@ function gluedBefore(text: string, start: number): boolean {
   if (start === 0) return false;
   const c = text.charCodeAt(start - 1);
   if (isWordChar(c)) return true;
-  if (c === 58 /* : */) return start >= 2 && isHexOrColon(text.charCodeAt(start - 2));
+  if (c === 58 /* : */) {
+    const before = text.charCodeAt(start - 2); // NaN at the start: in no class
+    return isHex(before) || before === 58;
+  }
   return (c === 45 || c === 46 || c === 47) && start >= 2 && isAlnum(text.charCodeAt(start - 2));
 }
 

@@ -99,10 +99,9 @@ function scanTokens(text: string, emit: Emit): void {
   }
 }
 
+/** The base64url alphabet (RFC 4648 §5): letters, digits, "-" and "_". */
 function isBase64UrlChar(c: number): boolean {
-  return (
-    (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 45 || c === 95
-  );
+  return isWordChar(c) || c === 45;
 }
 
 /** The end of the base64url run (with up to two "=" of padding) that starts at `from`. */
