@@ -16,7 +16,6 @@ import type {
   StoredFeedbackEvent,
   StoredLogEvent,
 } from "./stored-events.js";
-import { textArrayParameter } from "./text-array-parameter.js";
 
 /** What became of one event: stored now, or already stored (a retry). */
 export type InsertOutcome = "accepted" | "duplicate";
@@ -220,7 +219,7 @@ async function insertInto<E extends StoredEvent>(
 ): Promise<Set<string>> {
   if (events.length === 0) return new Set();
   const params: unknown[] = [projectId];
-  for (const column of columns) params.push(textArrayParameter(events.map(column.cell)));
+  for (const column of columns) params.push(events.map(column.cell));
   const rows = await tx.query<{ id: string; ms: number }>(STATEMENTS[table], params);
   return new Set(rows.map((row) => eventKey(row.id, Number(row.ms))));
 }
