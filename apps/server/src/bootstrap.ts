@@ -1,4 +1,4 @@
-import { createProject, type Database, listProjects } from "@loopkit/db";
+import { createProject, type Database, listProjects, lockFirstStart } from "@loopkit/db";
 import { issueApiKey } from "@loopkit/server";
 
 /** The keys of a project made at first start (shown once). */
@@ -17,8 +17,7 @@ export async function ensureDefaultProject(
   given: { publicKey?: string | undefined; secretKey?: string | undefined },
 ): Promise<InitialKeys | null> {
   return db.transaction(async (tx) => {
-    // Serialise concurrent first starts of several processes on one database.
-    await tx.query("SELECT pg_advisory_xact_lock(hashtext('loopkit:bootstrap'))");
+    await lockFirstStart(tx);
     if ((await listProjects(tx)).length > 0) return null;
     const project = await createProject(tx, { name: "default" });
     const publicKey = await issueApiKey(tx, project.id, "public", given.publicKey);

@@ -1,6 +1,6 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createDatabase, type Database, migrate } from "@loopkit/db";
+import { createDatabase, type Database, migrate, pingDatabase } from "@loopkit/db";
 import { createLoopkitServices, createNodeHandler } from "@loopkit/server";
 import type { Logger } from "pino";
 import { ensureDefaultProject, type InitialKeys } from "./bootstrap.js";
@@ -85,7 +85,7 @@ export async function startServer(
     if (path === "/readyz") {
       if (shuttingDown) return sendJson(res, 503, { status: "shutting down" });
       try {
-        await db.query("SELECT 1");
+        await pingDatabase(db);
         return sendJson(res, 200, { status: "ready" });
       } catch {
         return sendJson(res, 503, { status: "database unreachable" });

@@ -17,6 +17,7 @@ export {
 } from "./approvals.js";
 export { type AuditEntry, listAudit, recordAudit } from "./audit-log.js";
 export { createDatabase, type Database, type DatabaseOptions, type Queryable } from "./database.js";
+export { pingDatabase } from "./database-ping.js";
 export { countEvents, exposureCounts } from "./event-counts.js";
 export {
   createExperiment,
@@ -26,6 +27,7 @@ export {
   listExperiments,
   setExperimentStatus,
 } from "./experiments.js";
+export { lockFirstStart } from "./first-start-lock.js";
 export { type InsertOutcome, insertEvents } from "./insert-events.js";
 export {
   type FeedbackItem,
