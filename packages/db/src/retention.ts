@@ -1,10 +1,15 @@
 /**
- * Retention, in two stages:
+ * Retention, in three stages:
  *   1. drop    — whole monthly partitions of requests and feedback that every project with rows
  *                in them no longer needs (a metadata operation, however many rows)
  *   2. delete  — the remaining expired rows of each project with a retention, in bounded
- *                batches of short transactions, so locks are held briefly
+ *                batches of short transactions, so locks are held briefly: events, their
+ *                rollups, and what was made from events (shadow results, judge cache entries,
+ *                evaluation runs with their items, which copy logged inputs and outputs)
  *   3. drop    — again, for partitions the deletes emptied
+ *
+ * A project's configuration — the project, its keys, prompt versions, experiments, approvals and
+ * its append-only audit log — is not event data and is kept.
  */
 import { LoopkitError } from "@loopkit/core";
 import type { Database, Queryable } from "./database.js";
@@ -25,6 +30,17 @@ export interface RetentionResult {
   deleted: { requests: number; feedback: number; exposures: number };
   /** Rows of `request_rollups` (one per request) deleted with them. */
   rollups: number;
+  /**
+   * Rows made from events, deleted once older than the retention too: shadow results and judge
+   * cache entries by when they were made, evaluation runs (with their items) by when they
+   * finished, or were made if they never ran. A run executing now is left to finish.
+   */
+  derived: {
+    shadowResults: number;
+    judgeCache: number;
+    evaluationRuns: number;
+    evaluationItems: number;
+  };
 }
 
 const PARTITION_NAME = /^(requests|feedback)_p(\d{4})_(\d{2})$/;
@@ -118,11 +134,50 @@ const DELETE_BATCH: Record<keyof RetentionResult["deleted"], string> = Object.fr
   ]),
 ) as Record<keyof RetentionResult["deleted"], string>;
 
+/** Deletes up to $3 rows of one project ($1) made before $2, by their primary key. */
+function deleteMadeBefore(table: string, key: string): string {
+  return `WITH doomed AS (
+       SELECT ${key} FROM ${table} WHERE project_id = $1 AND created_at < $2 LIMIT $3
+     ), gone AS (
+       DELETE FROM ${table} t USING doomed d
+       WHERE t.project_id = $1 AND t.${key} = d.${key}
+       RETURNING 1
+     )
+     SELECT count(*)::int AS n FROM gone`;
+}
+
+const DELETE_DERIVED = {
+  shadowResults: deleteMadeBefore("shadow_results", "shadow_request_id"),
+  judgeCache: deleteMadeBefore("judge_cache", "cache_key"),
+};
+
+/**
+ * Deletes one expired evaluation run of project $1 (ended, or made if it never ran, before $2;
+ * not running now) with its items, in one statement, so a run never loses only some items.
+ * A run locked by its executor at that moment is skipped until the next pass.
+ */
+const DELETE_EVALUATION_RUN = `WITH doomed AS (
+    SELECT id FROM evaluation_runs
+    WHERE project_id = $1 AND status <> 'running' AND coalesce(finished_at, created_at) < $2
+    ORDER BY created_at, id
+    LIMIT 1
+    FOR UPDATE SKIP LOCKED
+  ), gone AS (
+    DELETE FROM evaluation_runs r USING doomed d
+    WHERE r.project_id = $1 AND r.id = d.id
+    RETURNING r.id
+  )
+  SELECT count(*)::int AS n,
+         (SELECT count(*) FROM evaluation_items i
+          WHERE i.project_id = $1 AND i.run_id IN (SELECT id FROM gone))::int AS items
+  FROM gone`;
+
 /**
  * Applies each project's `retentionDays` (projects without one keep everything): drops whole
  * monthly partitions that no project needs any more, then deletes the remaining expired
  * requests, feedback and exposures in batches of `batchSize` rows, each its own short
- * statement. Safe to run while events are ingested.
+ * statement, and with them what was made from them (see {@link RetentionResult}). Safe to run
+ * while events are ingested.
  *
  * @throws {LoopkitError} `INVALID_INPUT` for a batch size below 1.
  */
@@ -142,6 +197,7 @@ export async function applyRetention(
     droppedPartitions: [],
     deleted: { requests: 0, feedback: 0, exposures: 0 },
     rollups: 0,
+    derived: { shadowResults: 0, judgeCache: 0, evaluationRuns: 0, evaluationItems: 0 },
   };
 
   await dropUnneededPartitions(db, now, result.droppedPartitions);
@@ -165,6 +221,18 @@ export async function applyRetention(
       result.deleted[table] += await deleteInBatches(DELETE_BATCH[table], project);
     }
     result.rollups += await deleteInBatches(DELETE_ROLLUPS, project);
+    for (const kind of ["shadowResults", "judgeCache"] as const) {
+      result.derived[kind] += await deleteInBatches(DELETE_DERIVED[kind], project);
+    }
+    for (;;) {
+      const [run] = await db.query<{ n: number; items: number }>(DELETE_EVALUATION_RUN, [
+        project.id,
+        project.cutoff,
+      ]);
+      if (!run?.n) break;
+      result.derived.evaluationRuns += run.n;
+      result.derived.evaluationItems += run.items;
+    }
   }
   // Partitions the deletes emptied can go too.
   await dropUnneededPartitions(db, now, result.droppedPartitions);
