@@ -20,6 +20,12 @@ export { createDatabase, type Database, type DatabaseOptions, type Queryable } f
 export { pingDatabase } from "./database-ping.js";
 export { countEvents, exposureCounts } from "./event-counts.js";
 export {
+  type ExperimentDecision,
+  type ExperimentVerdict,
+  getFirstDecision,
+  recordFirstDecision,
+} from "./experiment-decisions.js";
+export {
   createExperiment,
   type ExperimentRecord,
   type ExperimentStatus,

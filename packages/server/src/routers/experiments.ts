@@ -4,12 +4,14 @@ import {
   type ExperimentStatus,
   exposureCounts,
   getExperiment,
+  getFirstDecision,
   listExperiments,
   recordAudit,
+  recordFirstDecision,
   setExperimentStatus,
   versionAggregates,
 } from "@loopkit/db";
-import { analyzeExperiment } from "@loopkit/metrics";
+import { analyzeExperiment, type ExperimentAnalysis } from "@loopkit/metrics";
 import { TRPCError, type TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
 import { assignmentConfigs, variantWeights } from "../experiments/assignment-configs.js";
@@ -88,6 +90,8 @@ export const experimentsRouter = {
    * The experiment's analysis by metrics' `analyzeExperiment`: the primary metric per variant
    * against control (the first variant), guardrails, sample-ratio mismatch from exposures with
    * the configured weights, and a sequential decision that stays valid however often it is read.
+   * The first `ship_variant`/`stop` a sequential look reaches is stored, and `decision` reports
+   * it (with when it was reached) on every later look, whatever that look alone reads.
    */
   analyze: secretProcedure
     .input(
@@ -113,6 +117,13 @@ export const experimentsRouter = {
         exposureCounts(ctx.services.db, ctx.projectId, config.key),
       ]);
       const weights = variantWeights(config);
+      const settings = {
+        alpha: input.alpha,
+        sequential: input.sequential,
+        primaryMetric: config.primaryMetric,
+        ...(input.mde !== undefined ? { mde: input.mde } : {}),
+        ...(input.guardrails ? { guardrails: input.guardrails } : {}),
+      };
       const analysis = analyzeExperiment({
         variants: config.variants.map(
           (v) => aggregates.find((a) => a.version === v.key) ?? emptyVersionAggregate(v.key),
@@ -126,7 +137,26 @@ export const experimentsRouter = {
         ...(input.guardrails ? { guardrails: input.guardrails } : {}),
         exposures,
       });
-      return { experiment: { key: config.key, status: experiment.status }, exposures, analysis };
+      const db = ctx.services.db;
+      // Only an always-valid (sequential) reading may decide at any look; a fixed-horizon one
+      // is reported but never stored.
+      const first =
+        input.sequential && analysis.decision !== "keep_running"
+          ? await recordFirstDecision(db, ctx.projectId, {
+              experimentKey: config.key,
+              decision: analysis.decision,
+              winner: analysis.winner,
+              reasons: analysis.reasons,
+              settings,
+              analysis: JSON.parse(JSON.stringify(analysis)),
+            })
+          : await getFirstDecision(db, ctx.projectId, config.key);
+      return {
+        experiment: { key: config.key, status: experiment.status },
+        exposures,
+        analysis,
+        decision: standingDecision(analysis, first),
+      };
     }),
 } satisfies TRPCRouterRecord;
 
@@ -170,4 +200,36 @@ async function changeStatus(
     });
     return updated;
   });
+}
+
+/**
+ * The decision that stands: the first one a sequential look reached (with when), else this
+ * look's. `currentLook` is what this look alone reads, so a disagreement is visible, not silent.
+ */
+function standingDecision(
+  analysis: ExperimentAnalysis,
+  first: Awaited<ReturnType<typeof getFirstDecision>>,
+) {
+  if (!first) {
+    return {
+      decision: analysis.decision,
+      winner: analysis.winner,
+      reasons: analysis.reasons,
+      reachedAt: null,
+      currentLook: analysis.decision,
+    };
+  }
+  const differs = first.decision !== analysis.decision || first.winner !== analysis.winner;
+  return {
+    decision: first.decision,
+    winner: first.winner,
+    reasons: differs
+      ? [
+          ...first.reasons,
+          `first reached ${first.decidedAt.toISOString()}; this look alone reads ${analysis.decision}, but a sequential decision holds from the first look that reaches it`,
+        ]
+      : first.reasons,
+    reachedAt: first.decidedAt.toISOString(),
+    currentLook: analysis.decision,
+  };
 }
