@@ -4,7 +4,9 @@
  *   1. ingest     — rows/s of insertEvents in batches of 100 realistic log events, against
  *                   COPY of identical rows (pg-copy-streams) in the same run, and their ratio
  *   2. aggregates — time of versionAggregates over 1M feedback rows (at scale 1), seeded in SQL
- *                   (requests, feedback, then their rollups as migration 0005 builds them)
+ *                   (requests, feedback, then their rollups as migration 0005 builds them):
+ *                   without user ids, and with ~4 requests per user (moments per user); beside
+ *                   it, in the same run, a bare SELECT count(*) of the same rollups as a floor
  * Sizes scale with --scale <x> or LOOPKIT_BENCH_SCALE; --smoke runs a tiny size.
  * Prints a markdown table and writes bench/results.json.
  */
@@ -223,17 +225,21 @@ async function benchIngest(db: Database, pool: pg.Pool, rows: number) {
   }
 }
 
-/** Fills a project with `feedbackRows` feedback on a quarter as many requests, in SQL. */
-async function seedFeedback(db: Database, projectId: string, feedbackRows: number) {
+/**
+ * Fills a project with `feedbackRows` feedback on a quarter as many requests, in SQL. With
+ * `users`, requests come from a quarter as many users (hashed ids), each within one version.
+ */
+async function seedFeedback(db: Database, projectId: string, feedbackRows: number, users: boolean) {
   const requests = Math.ceil(feedbackRows / 4);
   await db.query(
     `INSERT INTO requests (project_id, ts, id, prompt_name, prompt_version, status, cost_micros,
-                           latency_ms, tags)
+                           latency_ms, tags, user_hash)
      SELECT $1, now() - (g % 2000000) * interval '1 second', gen_random_uuid(), 'support',
             'v' || (g % 4), CASE WHEN g % 40 = 0 THEN 'error' ELSE 'ok' END, 200 + g % 500,
-            300 + (g * 7919) % 2000, '{prod}'
+            300 + (g * 7919) % 2000, '{prod}',
+            CASE WHEN $3 THEN md5('user' || (g % greatest(4, $2::int / 4))) END
      FROM generate_series(1, $2::int) g`,
-    [projectId, requests],
+    [projectId, requests, users],
   );
   await db.query(
     `INSERT INTO feedback (project_id, ts, id, request_id, kind, name, value_number, value_bool)
@@ -249,9 +255,10 @@ async function seedFeedback(db: Database, projectId: string, feedbackRows: numbe
   // The rollups insertEvents keeps, built the way migration 0005 backfills them.
   await db.query(
     `INSERT INTO request_rollups (project_id, request_id, has_request, ts, prompt_name,
-       prompt_version, experiment_key, variant, tags, shadow, is_error, cost_micros, latency_ms)
+       prompt_version, experiment_key, variant, tags, shadow, is_error, cost_micros, latency_ms,
+       user_hash)
      SELECT project_id, id, true, ts, prompt_name, prompt_version, experiment_key, variant, tags,
-       shadow_of IS NOT NULL, status = 'error', cost_micros, latency_ms
+       shadow_of IS NOT NULL, status = 'error', cost_micros, latency_ms, user_hash
      FROM requests WHERE project_id = $1`,
     [projectId],
   );
@@ -268,19 +275,40 @@ async function seedFeedback(db: Database, projectId: string, feedbackRows: numbe
   return requests;
 }
 
-async function benchAggregates(db: Database, feedbackRows: number) {
-  const projectId = (await createProject(db, { name: "bench-aggregates" })).id;
-  const requests = await seedFeedback(db, projectId, feedbackRows);
-  await versionAggregates(db, projectId, { promptName: "support" }); // warm the cache
+/** Median and fastest of 9 timed runs (after one warm-up). */
+async function timed(run: () => Promise<void>): Promise<{ medianMs: number; minMs: number }> {
+  await run();
   const times: number[] = [];
   for (let i = 0; i < 9; i++) {
     const start = performance.now();
-    const rows = await versionAggregates(db, projectId, { promptName: "support" });
+    await run();
     times.push(performance.now() - start);
-    if (rows.reduce((n, r) => n + r.requests, 0) !== requests) throw new Error("bench: bad count");
   }
   times.sort((a, b) => a - b);
-  return { requests, feedbackRows: requests * 4, medianMs: times[4]!, minMs: times[0]! };
+  return { medianMs: times[4]!, minMs: times[0]! };
+}
+
+/**
+ * versionAggregates over the seeded project, its runs interleaved with a bare count(*) of the
+ * same rollups (the floor of reading them), so both see the same machine load.
+ */
+async function benchAggregates(db: Database, feedbackRows: number, users: boolean) {
+  const projectId = (await createProject(db, { name: `bench-aggregates-${users}` })).id;
+  const requests = await seedFeedback(db, projectId, feedbackRows, users);
+  const aggregate = async () => {
+    const rows = await versionAggregates(db, projectId, { promptName: "support" });
+    if (rows.reduce((n, r) => n + r.requests, 0) !== requests) throw new Error("bench: bad count");
+    if ((rows[0]?.unitMoments.unit === "user") !== users) throw new Error("bench: wrong unit");
+  };
+  const count = async () => {
+    await db.query(
+      "SELECT count(*) FROM request_rollups WHERE project_id = $1 AND prompt_name = $2",
+      [projectId, "support"],
+    );
+  };
+  const aggregates = await timed(aggregate);
+  const floor = await timed(count);
+  return { requests, feedbackRows: requests * 4, users, ...aggregates, countMs: floor.medianMs };
 }
 
 async function main() {
@@ -304,7 +332,8 @@ async function main() {
       "server_version",
     ]);
     const ingest = await benchIngest(db, pool, ingestRows);
-    const aggregates = await benchAggregates(db, feedbackRows);
+    const aggregates = await benchAggregates(db, feedbackRows, false);
+    const aggregatesByUser = await benchAggregates(db, feedbackRows, true);
     const ratio = ingest.insertRowsPerSecond / ingest.copyBatchedRowsPerSecond;
     const ratioSingle = ingest.insertRowsPerSecond / ingest.copySingleRowsPerSecond;
     const f = (n: number) => Math.round(n).toLocaleString("en-US");
@@ -325,12 +354,18 @@ async function main() {
     console.log(`| insertEvents / COPY (batches of ${BATCH}) | ${ratio.toFixed(2)} | ≥ 0.6 |`);
     console.log(`| COPY, one stream of all rows | ${f(ingest.copySingleRowsPerSecond)} rows/s | |`);
     console.log(`| insertEvents / single COPY | ${ratioSingle.toFixed(2)} | |`);
-    console.log(
-      `| versionAggregates over ${f(aggregates.feedbackRows)} feedback rows (${f(aggregates.requests)} requests), median of 9 (fastest) | ${aggregates.medianMs.toFixed(0)} ms (${aggregates.minMs.toFixed(0)} ms) | < 500 ms |`,
-    );
+    for (const a of [aggregates, aggregatesByUser]) {
+      const who = a.users ? `, ${f(a.requests / 4)} users` : ", no user ids";
+      console.log(
+        `| versionAggregates over ${f(a.feedbackRows)} feedback rows (${f(a.requests)} requests${who}), median of 9 (fastest) | ${a.medianMs.toFixed(0)} ms (${a.minMs.toFixed(0)} ms) | < 500 ms |`,
+      );
+      console.log(
+        `| SELECT count(*) of the same rollups (baseline, same run) | ${a.countMs.toFixed(0)} ms | |`,
+      );
+    }
     await writeFile(
       new URL("./results.json", import.meta.url),
-      `${JSON.stringify({ scale, postgres: version?.v, loadAverage: loadavg(), ingest, ratio, ratioSingle, aggregates }, null, 2)}\n`,
+      `${JSON.stringify({ scale, postgres: version?.v, loadAverage: loadavg(), ingest, ratio, ratioSingle, aggregates, aggregatesByUser }, null, 2)}\n`,
     );
   } finally {
     await pool.end();
