@@ -50,6 +50,9 @@ const Env = z.object({
     .optional(),
   LOOPKIT_OPENAI_API_KEY: z.string().min(1).optional(),
   LOOPKIT_JUDGE_MODEL: z.string().min(1).default("gpt-4o-mini"),
+  LOOPKIT_EVALUATION_LEASE_MS: z.coerce.number().int().min(1000).default(30_000),
+  LOOPKIT_MAINTENANCE: z.enum(["in-process", "off"]).default("in-process"),
+  LOOPKIT_MAINTENANCE_INTERVAL_MS: z.coerce.number().int().min(1000).default(3_600_000),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 

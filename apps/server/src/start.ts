@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import { createDatabase, type Database, migrate, pingDatabase } from "@loopkit/db";
 import { createLoopkitServices, createNodeHandler } from "@loopkit/server";
 import type { Logger } from "pino";
+import { logEvaluationRunEvent, startBackgroundWork } from "./background-work.js";
 import { ensureDefaultProject, type InitialKeys } from "./bootstrap.js";
 import type { ServerConfig } from "./config.js";
 import { createLogger } from "./logger.js";
@@ -21,7 +22,8 @@ export interface RunningServer {
 
 /**
  * Starts the server: opens the database (PostgreSQL from DATABASE_URL, else embedded PGlite in
- * the data folder), applies migrations, makes the default project on first start, and listens.
+ * the data folder), applies migrations, makes the default project on first start, listens, and
+ * starts the background work (maintenance, resuming evaluation runs stopped processes left).
  */
 export async function startServer(
   config: ServerConfig,
@@ -53,6 +55,8 @@ export async function startServer(
           },
         }
       : {}),
+    evaluationLeaseMs: config.LOOPKIT_EVALUATION_LEASE_MS,
+    onEvaluationRunEvent: logEvaluationRunEvent(logger),
     onIngested: (counts) => metrics.ingested(counts),
     onBackgroundError: (error) =>
       logger.error(
@@ -102,6 +106,7 @@ export async function startServer(
     server.once("error", reject);
     server.listen(config.PORT, config.HOST, resolve);
   });
+  const background = startBackgroundWork(config, db, services, logger);
   const { port } = server.address() as AddressInfo;
   const host = config.HOST.includes(":") ? `[${config.HOST}]` : config.HOST;
   return {
@@ -111,11 +116,13 @@ export async function startServer(
     /**
      * Graceful shutdown, in order: stop accepting connections; let in-flight requests finish
      * (every ingest batch answered after its commit, so nothing acknowledged is lost), closing
-     * connections as they go idle, up to LOOPKIT_SHUTDOWN_TIMEOUT_MS; stop background evaluation
-     * runs (they resume later); then close the database.
+     * connections as they go idle, up to LOOPKIT_SHUTDOWN_TIMEOUT_MS; meanwhile, stop the
+     * background work (a maintenance pass in progress ends; evaluation runs pause and are
+     * released for the next process to resume); then close the database.
      */
     async close() {
       shuttingDown = true;
+      const backgroundStopped = background.stop();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       const sweeper = setInterval(() => server.closeIdleConnections(), 25);
@@ -133,7 +140,7 @@ export async function startServer(
       }
       clearInterval(sweeper);
       clearTimeout(timer);
-      await services.backgroundRuns.stopAll();
+      await backgroundStopped;
       await db.close();
     },
   };
