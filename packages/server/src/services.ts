@@ -1,4 +1,5 @@
 import type { Database } from "@loopkit/db";
+import { KeyRateLimits } from "./auth/key-rate-limits.js";
 import { type BackgroundRunOptions, BackgroundRuns } from "./evaluations/background-runs.js";
 import { IngestGate } from "./ingest/gate.js";
 
@@ -8,12 +9,24 @@ export interface ServerLimits {
   maxInFlightBatches: number;
   /** Bytes of a request body; larger bodies are refused before they are parsed. */
   maxBodyBytes: number;
+  /**
+   * Procedure calls one API key may make per second in this process (a token bucket; past it
+   * 429 `RATE_LIMITED` + Retry-After, other keys unaffected); 0 turns the limit off.
+   */
+  rateLimitRequestsPerSecond: number;
+  /** Events one API key may send per second through `ingest.batch` in this process; 0: off. */
+  rateLimitEventsPerSecond: number;
+  /** Seconds of either rate a key may spend at once (its buckets' size, the allowed burst). */
+  rateLimitBurstSeconds: number;
 }
 
 /** The limits used when the host sets none. */
 export const DEFAULT_LIMITS: ServerLimits = {
   maxInFlightBatches: 64,
   maxBodyBytes: 5 * 1024 * 1024,
+  rateLimitRequestsPerSecond: 500,
+  rateLimitEventsPerSecond: 10_000,
+  rateLimitBurstSeconds: 2,
 };
 
 /** The OpenAI-compatible endpoint judges and candidate prompts run on (evaluations). */
@@ -34,6 +47,8 @@ export interface LoopkitServices {
   adminToken?: string;
   limits: ServerLimits;
   ingestGate: IngestGate;
+  /** The per-key request and event rate limits (in this process's memory). */
+  rateLimits: KeyRateLimits;
   /** Evaluations are off (answering how to turn them on) without it. */
   llm?: JudgeLlmSettings;
   /**
@@ -78,6 +93,11 @@ export function createLoopkitServices(options: LoopkitServicesOptions): LoopkitS
     ...(options.adminToken ? { adminToken: options.adminToken } : {}),
     limits,
     ingestGate: new IngestGate(limits.maxInFlightBatches),
+    rateLimits: new KeyRateLimits({
+      requestsPerSecond: limits.rateLimitRequestsPerSecond,
+      eventsPerSecond: limits.rateLimitEventsPerSecond,
+      burstSeconds: limits.rateLimitBurstSeconds,
+    }),
     ...(options.llm ? { llm: options.llm } : {}),
     backgroundRuns: new BackgroundRuns(options.db, options.llm, options, onBackgroundError),
     onBackgroundError,

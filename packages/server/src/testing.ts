@@ -50,13 +50,17 @@ async function makeProject(db: Database, name: string): Promise<TestProject> {
   return { id: project.id, publicKey: pub.key, secretKey: sec.key };
 }
 
-/** Starts a server with two projects (A and B) for isolation tests. */
+/**
+ * Starts a server with two projects (A and B) for isolation tests, on a fresh database of
+ * `driver`, or on `options.db` (a migrated database the test opened itself, e.g. with a small
+ * pool; closed with the server).
+ */
 export async function startTestServer(
   driver: TestDriver,
   limits: Partial<ServerLimits> = {},
-  options: { llm?: JudgeLlmSettings } = {},
+  options: { llm?: JudgeLlmSettings; db?: Database } = {},
 ): Promise<TestServer> {
-  const db = await openTestDatabase(driver);
+  const db = options.db ?? (await openTestDatabase(driver));
   const services = createLoopkitServices({
     db,
     secret: "test-secret-0123456789abcdef0123456789",

@@ -1,28 +1,45 @@
 /**
  * tRPC set-up, top to bottom: the context (who calls, with which services), the tRPC instance
  * with an error shape that carries Loopkit's stable codes, and the procedure tiers:
- * `publicProcedure` (anyone), `projectProcedure` (a public or secret key of a project),
- * `secretProcedure` (a secret key) and `adminProcedure` (the admin token).
+ * `publicProcedure` (anyone), `projectProcedure` (a public or secret key of a project, held to
+ * the key's request rate), `ingestProcedure` (the same, behind the in-flight gate), `secretProcedure`
+ * (a secret key) and `adminProcedure` (the admin token).
  */
 import { type FieldIssue, LoopkitError, type LoopkitErrorCode, toFieldIssues } from "@loopkit/core";
 import { initTRPC, TRPCError } from "@trpc/server";
 import type { z } from "zod";
 import { bearerToken, type Caller, resolveCaller } from "./auth/resolve.js";
+import { databaseFault } from "./database-faults.js";
 import type { LoopkitServices } from "./services.js";
 
 /** Per-request context. */
 export interface Context {
   services: LoopkitServices;
-  caller: Caller;
+  /**
+   * Who calls. Resolved on first use, once per request, and not before: the key lookup is
+   * database work, and ingestion takes its in-flight slot first.
+   */
+  caller(): Promise<Caller>;
 }
 
-/** Builds the context of one request from its `Authorization` header. */
-export async function createContext(
+/**
+ * Builds the context of one request from its `Authorization` header, or from `urlKey`: the key
+ * of a `?key=` query parameter (sendBeacon), which only a public key may use.
+ */
+export function createContext(
   services: LoopkitServices,
   authorization: string | null | undefined,
-): Promise<Context> {
-  const caller = await resolveCaller(services.db, bearerToken(authorization), services.adminToken);
-  return { services, caller };
+  options: { urlKey?: string } = {},
+): Context {
+  const token = options.urlKey ?? bearerToken(authorization);
+  let resolved: Promise<Caller> | undefined;
+  return {
+    services,
+    caller: () =>
+      (resolved ??= resolveCaller(services.db, token, services.adminToken, {
+        publicOnly: options.urlKey !== undefined,
+      })),
+  };
 }
 
 const TRPC_CODE: Record<LoopkitErrorCode, TRPCError["code"]> = {
@@ -34,6 +51,7 @@ const TRPC_CODE: Record<LoopkitErrorCode, TRPCError["code"]> = {
   BATCH_TOO_LARGE: "PAYLOAD_TOO_LARGE",
   PAYLOAD_TOO_LARGE: "PAYLOAD_TOO_LARGE",
   OVERLOADED: "TOO_MANY_REQUESTS",
+  RATE_LIMITED: "TOO_MANY_REQUESTS",
   DATABASE_UNAVAILABLE: "SERVICE_UNAVAILABLE",
   CONFLICT: "CONFLICT",
   INVALID_CONFIG: "BAD_REQUEST",
@@ -94,33 +112,49 @@ const unauthorized = () =>
 
 /**
  * Turns a `LoopkitError` thrown by a repository or library (NOT_FOUND, CONFLICT, INVALID_INPUT…)
- * into the tRPC error of the same meaning, so it answers 404/409/400 rather than 500.
+ * into the tRPC error of the same meaning, so it answers 404/409/400 rather than 500; and a
+ * database that is down or saturated into 503 `DATABASE_UNAVAILABLE` or 429 `OVERLOADED`.
  */
 const loopkitErrors = t.middleware(async ({ next }) => {
   const result = await next();
-  if (!result.ok && result.error.cause instanceof LoopkitError) {
-    throw toTRPCError(result.error.cause);
-  }
+  if (result.ok) return result;
+  const cause = result.error.cause;
+  if (cause instanceof LoopkitError && cause.code !== "INTERNAL") throw toTRPCError(cause);
+  const fault = databaseFault(cause);
+  if (fault) throw toTRPCError(fault);
   return result;
 });
 
 const base = t.procedure.use(loopkitErrors);
 
+/**
+ * Requires a key of a project and counts the call against the key's request rate; the project
+ * comes from the key, never from input.
+ */
+const projectKey = t.middleware(async ({ ctx, next }) => {
+  const caller = await ctx.caller();
+  if (caller.type !== "key") throw unauthorized();
+  ctx.services.rateLimits.request(caller.keyId);
+  return next({
+    ctx: { projectId: caller.projectId, keyKind: caller.kind, keyId: caller.keyId },
+  });
+});
+
+/**
+ * Holds an ingest slot for the whole call, or refuses with `OVERLOADED` when all are taken. It
+ * runs before any database work (the key lookup included), so a stalled database is answered
+ * with 429 at once instead of queueing requests on its connection pool.
+ */
+const inFlightGate = t.middleware(({ ctx, next }) => ctx.services.ingestGate.run(() => next()));
+
 /** Anyone may call. */
 export const publicProcedure = base;
 
-/** Any key of a project (public or secret); the project comes from the key, never from input. */
-export const projectProcedure = base.use(({ ctx, next }) => {
-  if (ctx.caller.type !== "key") throw unauthorized();
-  return next({
-    ctx: {
-      ...ctx,
-      projectId: ctx.caller.projectId,
-      keyKind: ctx.caller.kind,
-      keyId: ctx.caller.keyId,
-    },
-  });
-});
+/** Any key of a project (public or secret). */
+export const projectProcedure = base.use(projectKey);
+
+/** Any key of a project, for event ingestion: bounded by the in-flight gate first. */
+export const ingestProcedure = base.use(inFlightGate).use(projectKey);
 
 /** A secret key: everything in its project. */
 export const secretProcedure = projectProcedure.use(({ ctx, next }) => {
@@ -134,8 +168,8 @@ export const secretProcedure = projectProcedure.use(({ ctx, next }) => {
 });
 
 /** The admin token from the server's environment (project management). */
-export const adminProcedure = base.use(({ ctx, next }) => {
-  if (ctx.caller.type !== "admin") {
+export const adminProcedure = base.use(async ({ ctx, next }) => {
+  if ((await ctx.caller()).type !== "admin") {
     throw new TRPCError({
       code: "UNAUTHORIZED",
       message: "send the admin token (LOOPKIT_ADMIN_TOKEN) as 'Authorization: Bearer <token>'",

@@ -1,5 +1,5 @@
 import { type ApiKeyRecord, findApiKeyByHash, type Queryable } from "@loopkit/db";
-import { hashApiKey } from "./api-keys.js";
+import { hashApiKey, isApiKeyOfKind } from "./api-keys.js";
 
 /** Who is calling: a project's key, the admin, or nobody. */
 export type Caller =
@@ -16,17 +16,22 @@ export function bearerToken(header: string | null | undefined): string | null {
 
 /**
  * Resolves a bearer token to a caller. Unknown and revoked keys resolve to anonymous, so that
- * every auth failure answers the same way whatever the reason.
+ * every auth failure answers the same way whatever the reason; with `publicOnly` (a key sent in
+ * a URL) so do the admin token and secret keys. Every call looks the key up in the database, so
+ * a key revoked by any process fails at once in every process.
  */
 export async function resolveCaller(
   db: Queryable,
   token: string | null,
   adminToken: string | undefined,
+  options: { publicOnly?: boolean } = {},
 ): Promise<Caller> {
   if (!token) return { type: "anonymous" };
+  if (options.publicOnly && !isApiKeyOfKind(token, "public")) return { type: "anonymous" };
   if (adminToken && constantTimeEqual(token, adminToken)) return { type: "admin" };
   const record: ApiKeyRecord | null = await findApiKeyByHash(db, hashApiKey(token));
   if (!record || record.revokedAt) return { type: "anonymous" };
+  if (options.publicOnly && record.kind !== "public") return { type: "anonymous" };
   return { type: "key", projectId: record.projectId, kind: record.kind, keyId: record.id };
 }
 

@@ -9,10 +9,14 @@ import {
   retryAfterSeconds,
   SECURITY_HEADERS,
 } from "./policy.js";
+import { type Refusal, tooLarge } from "./refusals.js";
+import { isTextPlain, readUrlKey } from "./url-key.js";
 
 /**
  * A fetch-style handler (`Request → Response`) serving the Loopkit API under `basePath`, for
- * runtimes built on the Fetch API (Hono, Next.js route handlers, Bun, Deno, workers).
+ * runtimes built on the Fetch API (Hono, Next.js route handlers, Bun, Deno, workers). Same
+ * policy as the Node handler: CORS, security headers, request ids, 413, and `?key=` with a
+ * `text/plain` body on `ingest.batch` for `navigator.sendBeacon`.
  */
 export function createFetchHandler(
   services: LoopkitServices,
@@ -23,44 +27,55 @@ export function createFetchHandler(
   return async function handle(request: Request): Promise<Response> {
     const requestId = request.headers.get("x-request-id")?.slice(0, 128) || crypto.randomUUID();
     const length = Number(request.headers.get("content-length") ?? 0);
-    const procedurePath = new URL(request.url).pathname.slice(endpoint.length + 1);
-    const extra = isBrowserPath(procedurePath)
-      ? corsHeaders(request.headers.get("origin"), corsOrigins)
-      : {};
-    if (request.method === "OPTIONS") {
-      return new Response(null, {
-        status: 204,
-        headers: { ...SECURITY_HEADERS, ...extra, "x-request-id": requestId },
-      });
-    }
+    const url = new URL(request.url);
+    const procedurePath = url.pathname.slice(endpoint.length + 1);
+    const headers = {
+      ...SECURITY_HEADERS,
+      ...(isBrowserPath(procedurePath)
+        ? corsHeaders(request.headers.get("origin"), corsOrigins)
+        : {}),
+      "x-request-id": requestId,
+    };
+    if (request.method === "OPTIONS") return new Response(null, { status: 204, headers });
     if (length > services.limits.maxBodyBytes) {
-      return Response.json(
-        {
-          error: {
-            message: `the request body is larger than ${services.limits.maxBodyBytes} bytes; send smaller batches`,
-            data: { loopkitCode: "PAYLOAD_TOO_LARGE", httpStatus: 413 },
-          },
-        },
-        { status: 413, headers: { ...SECURITY_HEADERS, "x-request-id": requestId } },
-      );
+      return refuse(tooLarge(services.limits.maxBodyBytes), headers);
+    }
+    const urlKey = readUrlKey(
+      procedurePath,
+      url.searchParams,
+      request.headers.has("authorization"),
+    );
+    if (urlKey.type === "refused") return refuse(urlKey.refusal, headers);
+    let req = request;
+    if (urlKey.type === "key" && isTextPlain(request.headers.get("content-type"))) {
+      // sendBeacon posts the JSON as text/plain (no CORS preflight); tRPC reads JSON bodies.
+      const json = new Headers(request.headers);
+      json.set("content-type", "application/json");
+      req = new Request(request, { headers: json });
     }
     const response = await fetchRequestHandler({
       endpoint,
-      req: request,
+      req,
       router: appRouter,
-      createContext: () => createContext(services, request.headers.get("authorization")),
+      createContext: () =>
+        createContext(
+          services,
+          request.headers.get("authorization"),
+          urlKey.type === "key" ? { urlKey: urlKey.key } : {},
+        ),
       responseMeta({ errors }) {
-        const wait = retryAfterSeconds(errors.map((e) => e.code));
+        const wait = retryAfterSeconds(errors);
         return wait === null ? {} : { headers: { "retry-after": String(wait) } };
       },
     });
-    for (const [name, value] of Object.entries({
-      ...SECURITY_HEADERS,
-      ...extra,
-      "x-request-id": requestId,
-    })) {
-      response.headers.set(name, value);
-    }
+    for (const [name, value] of Object.entries(headers)) response.headers.set(name, value);
     return response;
   };
+}
+
+function refuse(refusal: Refusal, headers: Record<string, string>): Response {
+  return new Response(refusal.body, {
+    status: refusal.status,
+    headers: { ...headers, "content-type": "application/json" },
+  });
 }

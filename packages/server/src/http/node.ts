@@ -11,6 +11,8 @@ import {
   retryAfterSeconds,
   SECURITY_HEADERS,
 } from "./policy.js";
+import { type Refusal, tooLarge } from "./refusals.js";
+import { isTextPlain, readUrlKey } from "./url-key.js";
 
 /** Options of {@link createNodeHandler}. */
 export interface NodeHandlerOptions {
@@ -35,18 +37,24 @@ export interface NodeHandlerOptions {
  * `basePath` so the host can answer them.
  *
  * Oversized bodies are refused from `content-length` before any byte is read, and by tRPC's
- * `maxBodySize` while streaming when no length is sent.
+ * `maxBodySize` while streaming when no length is sent. `ingest.batch` also takes a public key
+ * in `?key=` with a `text/plain` body, for `navigator.sendBeacon` (see {@link readUrlKey}).
  */
 export function createNodeHandler(services: LoopkitServices, options: NodeHandlerOptions = {}) {
   const basePath = `${(options.basePath ?? "/trpc").replace(/\/$/, "")}/`;
   const corsOrigins = options.corsOrigins ?? [];
+  /** Keys that came in `?key=`, for the context of their request. */
+  const urlKeys = new WeakMap<IncomingMessage, string>();
   const trpc = createHTTPHandler({
     router: appRouter,
     basePath,
     maxBodySize: services.limits.maxBodyBytes,
-    createContext: ({ req }) => createContext(services, req.headers.authorization),
+    createContext: ({ req }) => {
+      const urlKey = urlKeys.get(req);
+      return createContext(services, req.headers.authorization, urlKey ? { urlKey } : {});
+    },
     responseMeta({ errors }) {
-      const wait = retryAfterSeconds(errors.map((e) => e.code));
+      const wait = retryAfterSeconds(errors);
       return wait === null ? {} : { headers: { "retry-after": String(wait) } };
     },
   });
@@ -56,7 +64,8 @@ export function createNodeHandler(services: LoopkitServices, options: NodeHandle
     if (!url.startsWith(basePath)) return false;
     const started = performance.now();
     const requestId = headerValue(req, "x-request-id")?.slice(0, 128) || randomUUID();
-    const procedurePath = decodeURIComponent(url.slice(basePath.length).split("?")[0] ?? "");
+    const queryAt = url.indexOf("?");
+    const procedurePath = decodePath(url.slice(basePath.length, queryAt < 0 ? undefined : queryAt));
     res.setHeader("x-request-id", requestId);
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
     if (isBrowserPath(procedurePath)) {
@@ -82,9 +91,23 @@ export function createNodeHandler(services: LoopkitServices, options: NodeHandle
     }
     const length = Number(req.headers["content-length"] ?? 0);
     if (length > services.limits.maxBodyBytes) {
-      refuseTooLarge(res, services.limits.maxBodyBytes);
-      req.resume();
+      refuse(req, res, tooLarge(services.limits.maxBodyBytes));
       return true;
+    }
+    const urlKey = readUrlKey(
+      procedurePath,
+      new URLSearchParams(queryAt < 0 ? "" : url.slice(queryAt + 1)),
+      req.headers.authorization !== undefined,
+    );
+    if (urlKey.type === "refused") {
+      refuse(req, res, urlKey.refusal);
+      return true;
+    }
+    if (urlKey.type === "key") {
+      urlKeys.set(req, urlKey.key);
+      // sendBeacon posts the JSON as text/plain (no CORS preflight); tRPC reads JSON bodies.
+      if (isTextPlain(req.headers["content-type"]))
+        req.headers["content-type"] = "application/json";
     }
     void trpc(req, res);
     return true;
@@ -96,17 +119,20 @@ function headerValue(req: IncomingMessage, name: string): string | null {
   return typeof value === "string" ? value : null;
 }
 
-function refuseTooLarge(res: ServerResponse, limit: number): void {
-  res.statusCode = 413;
+/** The procedure path as tRPC decodes it; a malformed %-escape is kept as sent (it names no procedure). */
+function decodePath(path: string): string {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return path;
+  }
+}
+
+/** Answers a refusal, closes the connection and discards the unread body. */
+function refuse(req: IncomingMessage, res: ServerResponse, refusal: Refusal): void {
+  res.statusCode = refusal.status;
   res.setHeader("content-type", "application/json");
   res.setHeader("connection", "close");
-  res.end(
-    JSON.stringify({
-      error: {
-        message: `the request body is larger than ${limit} bytes; send smaller batches`,
-        code: -32600,
-        data: { code: "PAYLOAD_TOO_LARGE", httpStatus: 413, loopkitCode: "PAYLOAD_TOO_LARGE" },
-      },
-    }),
-  );
+  res.end(refusal.body);
+  req.resume();
 }

@@ -1,3 +1,6 @@
+import type { TRPCError } from "@trpc/server";
+import { RateLimitedError } from "../auth/key-rate-limits.js";
+
 /** Procedures a browser may call with a public key: they get CORS headers. */
 const BROWSER_PROCEDURES = new Set(["ingest.batch", "experiments.config"]);
 
@@ -30,9 +33,23 @@ export const SECURITY_HEADERS: Record<string, string> = {
   "cache-control": "no-store",
 };
 
-/** Seconds a client should wait after a 429 or 503. */
-export function retryAfterSeconds(codes: string[]): number | null {
-  if (codes.includes("TOO_MANY_REQUESTS")) return 1;
-  if (codes.includes("SERVICE_UNAVAILABLE")) return 2;
-  return null;
+/**
+ * Seconds a client should wait after a 429 or 503 (the `Retry-After` value): a rate-limited key
+ * until its bucket refills, a full server 1 s, an unavailable database 2 s; the longest when a
+ * batched request failed several ways; null when no error asks for a wait.
+ */
+export function retryAfterSeconds(errors: readonly TRPCError[]): number | null {
+  let wait: number | null = null;
+  for (const error of errors) {
+    const seconds =
+      error.cause instanceof RateLimitedError
+        ? error.cause.retryAfterSeconds
+        : error.code === "TOO_MANY_REQUESTS"
+          ? 1
+          : error.code === "SERVICE_UNAVAILABLE"
+            ? 2
+            : null;
+    if (seconds !== null) wait = Math.max(wait ?? 0, seconds);
+  }
+  return wait;
 }

@@ -2,7 +2,7 @@ import { LIMITS, LoopkitError } from "@loopkit/core";
 import type { TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
 import { ingestBatch } from "../ingest/ingest-batch.js";
-import { projectProcedure, toTRPCError } from "../trpc.js";
+import { ingestProcedure, toTRPCError } from "../trpc.js";
 
 const BatchInput = z.object({
   events: z
@@ -20,11 +20,10 @@ export const ingestRouter = {
    * A mixed batch of log, feedback and exposure events. Answers per event (accepted, duplicate,
    * or rejected with field paths and reasons) after the database commit.
    */
-  batch: projectProcedure.input(BatchInput).mutation(async ({ ctx, input }) => {
+  batch: ingestProcedure.input(BatchInput).mutation(async ({ ctx, input }) => {
     try {
-      const result = await ctx.services.ingestGate.run(() =>
-        ingestBatch(ctx.services, ctx.projectId, input.events),
-      );
+      ctx.services.rateLimits.sendEvents(ctx.keyId, input.events.length);
+      const result = await ingestBatch(ctx.services, ctx.projectId, input.events);
       ctx.services.onIngested(result);
       return result;
     } catch (error) {
