@@ -1,7 +1,11 @@
+import { LIMITS } from "@loopkit/core";
+import { DEFAULT_LIMITS } from "@loopkit/server";
 import { z } from "zod";
 
 const Port = z.coerce.number().int().min(0).max(65535);
 const PositiveInt = z.coerce.number().int().positive();
+/** A per-key rate: per second, 0 turning the limit off. */
+const Rate = z.coerce.number().min(0, "must be 0 (no limit) or more");
 
 /** Environment variables of the server, with their defaults and expected forms. */
 const Env = z.object({
@@ -44,6 +48,13 @@ const Env = z.object({
     ),
   LOOPKIT_MAX_BODY_BYTES: PositiveInt.default(5 * 1024 * 1024),
   LOOPKIT_MAX_IN_FLIGHT_BATCHES: PositiveInt.default(64),
+  LOOPKIT_RATE_LIMIT_REQUESTS_PER_SECOND: Rate.default(DEFAULT_LIMITS.rateLimitRequestsPerSecond),
+  LOOPKIT_RATE_LIMIT_EVENTS_PER_SECOND: Rate.default(DEFAULT_LIMITS.rateLimitEventsPerSecond),
+  LOOPKIT_RATE_LIMIT_BURST_SECONDS: z.coerce
+    .number()
+    .positive()
+    .default(DEFAULT_LIMITS.rateLimitBurstSeconds),
+  LOOPKIT_DB_ACQUIRE_TIMEOUT_MS: PositiveInt.default(2000),
   LOOPKIT_SHUTDOWN_TIMEOUT_MS: PositiveInt.default(10_000),
   LOOPKIT_OPENAI_BASE_URL: z
     .url({ error: "must be a URL such as http://localhost:11434/v1" })
@@ -83,6 +94,13 @@ export function loadConfig(env: Record<string, string | undefined>): ServerConfi
   ) {
     throw new ConfigError(
       "invalid configuration:\n  LOOPKIT_INIT_PUBLIC_KEY and LOOPKIT_INIT_SECRET_KEY: set both or neither",
+    );
+  }
+  const { LOOPKIT_RATE_LIMIT_EVENTS_PER_SECOND: events, LOOPKIT_RATE_LIMIT_BURST_SECONDS: burst } =
+    parsed.data;
+  if (events > 0 && events * burst < LIMITS.maxBatchEvents) {
+    throw new ConfigError(
+      `invalid configuration:\n  LOOPKIT_RATE_LIMIT_EVENTS_PER_SECOND × LOOPKIT_RATE_LIMIT_BURST_SECONDS: must be at least ${LIMITS.maxBatchEvents} (one full batch), got ${events} × ${burst}; raise either, or set the events rate to 0 for no limit`,
     );
   }
   return parsed.data;

@@ -7,6 +7,7 @@
  */
 import { createDatabase, createEvaluationStore, migrate } from "@loopkit/db";
 import { type EvaluationStore, runEvalCommand } from "@loopkit/evaluator";
+import { firstStartBanner } from "./banner.js";
 import { ConfigError, loadConfig, type ServerConfig } from "./config.js";
 import { createLogger } from "./logger.js";
 import { startServer } from "./start.js";
@@ -14,21 +15,9 @@ import { startServer } from "./start.js";
 async function runStart(config: ServerConfig): Promise<void> {
   const logger = createLogger(config.LOG_LEVEL);
   const server = await startServer(config, logger);
-  if (server.initialKeys && config.LOOPKIT_INIT_PUBLIC_KEY) {
-    logger.info(
-      { projectId: server.initialKeys.projectId },
-      "created the default project with the keys given in LOOPKIT_INIT_PUBLIC_KEY and LOOPKIT_INIT_SECRET_KEY",
-    );
-  } else if (server.initialKeys) {
-    // Printed once, on the first start only: the database keeps hashes.
+  if (server.initialKeys) {
     process.stdout.write(
-      [
-        "",
-        "Created the default project. Save these keys now; they are not shown again:",
-        `  public key (browsers, events only): ${server.initialKeys.publicKey}`,
-        `  secret key (servers, everything):   ${server.initialKeys.secretKey}`,
-        "",
-      ].join("\n"),
+      firstStartBanner(server.initialKeys, config.LOOPKIT_INIT_PUBLIC_KEY !== undefined),
     );
   }
   logger.info(

@@ -30,7 +30,9 @@ export async function startServer(
   logger: Logger = createLogger(config.LOG_LEVEL),
 ): Promise<RunningServer> {
   const db = await createDatabase(
-    config.DATABASE_URL ? { url: config.DATABASE_URL } : { dataDir: config.LOOPKIT_DATA_DIR },
+    config.DATABASE_URL
+      ? { url: config.DATABASE_URL, acquireTimeoutMs: config.LOOPKIT_DB_ACQUIRE_TIMEOUT_MS }
+      : { dataDir: config.LOOPKIT_DATA_DIR },
   );
   const { applied } = await migrate(db);
   if (applied.length > 0) logger.info({ applied }, "migrations applied");
@@ -45,6 +47,9 @@ export async function startServer(
     limits: {
       maxBodyBytes: config.LOOPKIT_MAX_BODY_BYTES,
       maxInFlightBatches: config.LOOPKIT_MAX_IN_FLIGHT_BATCHES,
+      rateLimitRequestsPerSecond: config.LOOPKIT_RATE_LIMIT_REQUESTS_PER_SECOND,
+      rateLimitEventsPerSecond: config.LOOPKIT_RATE_LIMIT_EVENTS_PER_SECOND,
+      rateLimitBurstSeconds: config.LOOPKIT_RATE_LIMIT_BURST_SECONDS,
     },
     ...(config.LOOPKIT_OPENAI_API_KEY
       ? {

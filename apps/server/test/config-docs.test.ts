@@ -23,8 +23,30 @@ it("the documented defaults are the ones applied", () => {
     LOOPKIT_CORS_ORIGINS: "*",
     LOOPKIT_MAX_BODY_BYTES: 5_242_880,
     LOOPKIT_MAX_IN_FLIGHT_BATCHES: 64,
+    LOOPKIT_RATE_LIMIT_REQUESTS_PER_SECOND: 500,
+    LOOPKIT_RATE_LIMIT_EVENTS_PER_SECOND: 10_000,
+    LOOPKIT_RATE_LIMIT_BURST_SECONDS: 2,
+    LOOPKIT_DB_ACQUIRE_TIMEOUT_MS: 2000,
     LOOPKIT_SHUTDOWN_TIMEOUT_MS: 10_000,
     LOOPKIT_JUDGE_MODEL: "gpt-4o-mini",
     LOG_LEVEL: "info",
   });
+});
+
+it("refuses an events rate whose burst cannot hold one full batch, naming both variables", () => {
+  expect(() =>
+    loadConfig({
+      LOOPKIT_RATE_LIMIT_EVENTS_PER_SECOND: "100",
+      LOOPKIT_RATE_LIMIT_BURST_SECONDS: "2",
+    }),
+  ).toThrow(
+    /LOOPKIT_RATE_LIMIT_EVENTS_PER_SECOND × LOOPKIT_RATE_LIMIT_BURST_SECONDS: must be at least 500/,
+  );
+  // 0 turns the events limit off, whatever the burst.
+  expect(loadConfig({ LOOPKIT_RATE_LIMIT_EVENTS_PER_SECOND: "0" })).toMatchObject({
+    LOOPKIT_RATE_LIMIT_EVENTS_PER_SECOND: 0,
+  });
+  expect(() => loadConfig({ LOOPKIT_RATE_LIMIT_REQUESTS_PER_SECOND: "-1" })).toThrow(
+    /LOOPKIT_RATE_LIMIT_REQUESTS_PER_SECOND: must be 0 \(no limit\) or more/,
+  );
 });

@@ -27,6 +27,15 @@ describe("examples/quickstart.ts against a real server (headless start with give
     await rm(dir, { recursive: true, force: true });
   });
 
+  it("says the default project's keys came from the environment, and prints neither", () => {
+    const out = server.output();
+    expect(out).toContain(
+      "with the keys from LOOPKIT_INIT_PUBLIC_KEY\nand LOOPKIT_INIT_SECRET_KEY; they are not printed.",
+    );
+    expect(out).not.toContain(secretKey);
+    expect(out).not.toContain(publicKey);
+  });
+
   it("logs, sends feedback and prints per-version metrics that include its events", async () => {
     const quickstart = run("pnpm", ["exec", "tsx", "examples/quickstart.ts"], {
       LOOPKIT_URL: url,
