@@ -2,7 +2,8 @@
  * Bulk ingest of validated, redacted and enriched events:
  *   1. split  — the batch by table, remembering each event's position
  *   2. insert — one `INSERT … SELECT FROM unnest(…) ON CONFLICT DO NOTHING RETURNING` per table,
- *               all in one transaction, every value bound as an array parameter; new requests
+ *               all in one transaction, every value bound in a binary `text[]` parameter (no
+ *               escaping or array-literal parsing; see text-array-parameter.ts); new requests
  *               start their `request_rollups` row in the same statement
  *   3. roll up — new feedback on requests folded into those rollups (one more statement)
  *   4. answer — per event in input order: accepted when its row was inserted by this call,
@@ -16,6 +17,7 @@ import type {
   StoredFeedbackEvent,
   StoredLogEvent,
 } from "./stored-events.js";
+import { textArrayParameter } from "./text-array-parameter.js";
 
 /** What became of one event: stored now, or already stored (a retry). */
 export type InsertOutcome = "accepted" | "duplicate";
@@ -219,7 +221,7 @@ async function insertInto<E extends StoredEvent>(
 ): Promise<Set<string>> {
   if (events.length === 0) return new Set();
   const params: unknown[] = [projectId];
-  for (const column of columns) params.push(events.map(column.cell));
+  for (const column of columns) params.push(textArrayParameter(events.map(column.cell)));
   const rows = await tx.query<{ id: string; ms: number }>(STATEMENTS[table], params);
   return new Set(rows.map((row) => eventKey(row.id, Number(row.ms))));
 }
