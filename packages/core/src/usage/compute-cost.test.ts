@@ -104,8 +104,39 @@ describe("computeCost", () => {
     ).toEqual({ costMicros: 550, source: "override" });
   });
 
-  it("returns null for a model without a known price", () => {
+  it("returns null for a model without a known price, every time it is asked", () => {
     expect(computeCost({ model: "my-private-model", usage: { inputTokens: 10 } })).toBeNull();
+    expect(computeCost({ model: "my-private-model", usage: { inputTokens: 10 } })).toBeNull();
+  });
+
+  it("prices a model again for each call when its prices depend on the time of day", () => {
+    // DeepSeek's off-peak discount, as bundled: deepseek-chat costs $0.27/MTok input and
+    // $1.10/MTok output from 00:30 to 16:30 UTC, $0.135 and $0.55 otherwise
+    // (https://api-docs.deepseek.com/quick_start/pricing, genai-prices' deepseek.yml).
+    const at = (iso: string) =>
+      computeCost({
+        model: "deepseek-chat",
+        provider: "deepseek",
+        usage: { inputTokens: 1000, outputTokens: 1000 },
+        timestamp: new Date(iso),
+      })?.costMicros;
+    for (let round = 0; round < 2; round++) {
+      expect(at("2025-06-01T12:00:00Z")).toBe(270 + 1100);
+      expect(at("2025-06-01T20:00:00Z")).toBe(135 + 550);
+    }
+  });
+
+  it("gives the same cost for a model whatever was priced before, past the remembered models", () => {
+    const first = computeCost({ model: "gpt-4o", usage: { inputTokens: 1000, outputTokens: 100 } });
+    // More distinct unknown model names than the matches kept, so gpt-4o's is forgotten.
+    for (let i = 0; i < 1500; i++) {
+      expect(computeCost({ model: `unknown-model-${i}`, usage: { inputTokens: 1 } })).toBeNull();
+    }
+    expect(
+      computeCost({ model: "gpt-4o", usage: { inputTokens: 1000, outputTokens: 100 } }),
+    ).toEqual(first);
+    // $2.50/MTok input, $10/MTok output (OpenAI's gpt-4o pricing, bundled): 2 500 + 1 000.
+    expect(first).toEqual({ costMicros: 3500, source: "genai-prices" });
   });
 
   it("rejects impossible usage and prices with stable codes", () => {

@@ -1,4 +1,9 @@
-import { calcPrice, type ModelPrice, type TieredPrices } from "@pydantic/genai-prices";
+import {
+  calcPrice,
+  type ModelInfo,
+  type ModelPrice,
+  type TieredPrices,
+} from "@pydantic/genai-prices";
 import { LoopkitError } from "../errors.js";
 
 /** Token usage to price; `inputTokens` includes `cachedInputTokens`. */
@@ -76,6 +81,37 @@ function ratesFromModelPrice(price: ModelPrice, inputTokens: number): Rates | nu
   };
 }
 
+/** Models whose bundled price entry is remembered: enough for any real deployment's models. */
+const MATCHED_MODELS_LIMIT = 1024;
+/** The bundled price entry of each (provider, model) priced so far; null when there is none. */
+const matchedModels = new Map<string, ModelInfo | null>();
+
+/**
+ * The bundled prices of a model for a call at `timestamp`. Finding the model in genai-prices'
+ * data (provider and model-name rules) and its bookkeeping of usage units cost several
+ * microseconds per call, so the matched entry is remembered per (provider, model): the data is
+ * bundled and never updated, so a match never changes. A model whose prices depend on the date or
+ * time of day is priced by genai-prices on every call.
+ */
+function bundledPrice(request: CostRequest, usage: Record<string, number>): ModelPrice | null {
+  const key = `${request.provider ?? ""}\u0000${request.model}`;
+  const matched = matchedModels.get(key);
+  if (matched === null) return null;
+  if (matched !== undefined && !Array.isArray(matched.prices)) return matched.prices;
+  const found = calcPrice(usage, request.model, {
+    providerId: request.provider,
+    timestamp: request.timestamp,
+  });
+  if (matched === undefined) {
+    // Unbounded model names from clients must not grow memory without bound: forget the oldest.
+    if (matchedModels.size >= MATCHED_MODELS_LIMIT) {
+      matchedModels.delete(matchedModels.keys().next().value!);
+    }
+    matchedModels.set(key, found?.model ?? null);
+  }
+  return found?.model_price ?? null;
+}
+
 /**
  * Prices a model call in integer micro-dollars: input (uncached), cached input and output tokens
  * times their prices per million tokens. Prices come from the project's `overrides` for the
@@ -118,13 +154,13 @@ export function computeCost(request: CostRequest, overrides?: PriceOverrides): C
     }
     rates = { input: inputPerMTok, output: outputPerMTok, cachedInput: cachedInputPerMTok };
   } else {
-    const found = calcPrice(
-      { input_tokens: inputTokens, output_tokens: outputTokens, cache_read_tokens: cachedTokens },
-      request.model,
-      { providerId: request.provider, timestamp: request.timestamp },
-    );
-    if (found === null) return null;
-    rates = ratesFromModelPrice(found.model_price, inputTokens);
+    const price = bundledPrice(request, {
+      input_tokens: inputTokens,
+      output_tokens: outputTokens,
+      cache_read_tokens: cachedTokens,
+    });
+    if (price === null) return null;
+    rates = ratesFromModelPrice(price, inputTokens);
     source = "genai-prices";
   }
   if (rates === null) return null;
