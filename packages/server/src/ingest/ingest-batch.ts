@@ -31,7 +31,7 @@ export async function ingestBatch(
   const { valid, results } = validateEvents(events);
   if (valid.length > 0) {
     const policy = await loadPolicy(services, projectId);
-    const stored = await Promise.all(valid.map(({ event }) => enrichEvent(event, policy)));
+    const stored = valid.map(({ event }) => enrichEvent(event, policy));
     const outcomes = await insertEvents(services.db, projectId, stored);
     valid.forEach(({ index, event }, i) => {
       results.set(index, { index, id: event.id, status: outcomes[i]! });
