@@ -5,7 +5,7 @@ import {
   type UnitTotal,
   type VersionAggregate,
 } from "@loopkit/core";
-import type { Queryable } from "./database.js";
+import type { Database, Queryable } from "./database.js";
 
 /** Which requests {@link versionAggregates} counts, and how it groups them. */
 export interface AggregateFilter {
@@ -117,8 +117,7 @@ function productColumn(product: UnitProduct): string {
  * Counts, sums and unit moments in one scan. Level one totals each user's requests (grouped by
  * user_hash; a version's requests without a user id fall in one group, which also keeps their
  * request-level sums of products); level two adds the totals up per version and sums the
- * products over units. Every function in it is parallel-safe, so PostgreSQL may split the scan
- * across workers.
+ * products over units.
  */
 const UNITS_SQL = `
 WITH per_unit AS (
@@ -270,6 +269,27 @@ function toAggregate(
 }
 
 /**
+ * Runs one aggregation statement. On a {@link Database} it runs in its own short transaction
+ * with settings measured on 1M feedback rows (250,000 requests, 62,500 users): JIT off
+ * (compiling took 0.7 s of a 3 s per-user aggregation and saved less), no parallel workers (the
+ * two statements already run side by side, and workers each built most users' groups for the
+ * leader to merge again: 1.9 s against 0.9 s serial) and 32 MB of work_mem (per-user hash
+ * tables stay in memory instead of an external sort). Inside a caller's transaction it runs as
+ * given.
+ */
+async function aggregation<T>(db: Queryable, sql: string, params: unknown[]): Promise<T[]> {
+  if (typeof (db as Partial<Database>).transaction !== "function") return db.query<T>(sql, params);
+  return (db as Database).transaction(async (tx) => {
+    await tx.query(
+      `SELECT set_config('jit', 'off', true), set_config('work_mem', '32MB', true),
+              set_config('max_parallel_workers_per_gather', '0', true)`,
+      [],
+    );
+    return tx.query<T>(sql, params);
+  });
+}
+
+/**
  * Counts and sums per prompt version (or experiment variant), computed in SQL as
  * `VersionAggregate` defines them: shadow runs excluded, each request counted once per signal
  * with its latest feedback of each name, ratings normalised to 1–5, requests without a version
@@ -326,10 +346,11 @@ export async function versionAggregates(
     filter.bucket ?? null,
   ];
   // Two statements, which PostgreSQL runs side by side on the pool's connections: counts with
-  // unit moments (hash-aggregated, parallel), and latencies with ratings (sorted per group).
+  // unit moments (hash-aggregated per user, then per version), and latencies with ratings
+  // (sorted per group).
   const [rows, distributions] = await Promise.all([
-    db.query<UnitsRow>(UNITS_SQL, params),
-    db.query<DistributionsRow>(DISTRIBUTIONS_SQL, [...params, confidence]),
+    aggregation<UnitsRow>(db, UNITS_SQL, params),
+    aggregation<DistributionsRow>(db, DISTRIBUTIONS_SQL, [...params, confidence]),
   ]);
   const groupKey = (version: string, bucket: Date | null) => `${version}\u0000${bucket?.getTime()}`;
   const byGroup = new Map(
