@@ -52,7 +52,13 @@ export {
   twoProportionZTest,
   wilsonInterval,
 } from "./proportions.js";
-export { aggregateRecords, type RequestFeedback, type RequestRecord } from "./records.js";
+export { type QuantileRanks, quantileIntervalRanks } from "./quantile-interval.js";
+export {
+  type AggregateRecordsOptions,
+  aggregateRecords,
+  type RequestFeedback,
+  type RequestRecord,
+} from "./records.js";
 export { type MeanEstimate, type RelativeLift, relativeLift } from "./relative-lift.js";
 export { type SampleSize, sampleSizeForMeans, sampleSizeForProportions } from "./sample-size.js";
 export {
@@ -62,5 +68,5 @@ export {
   DEFAULT_SEQUENTIAL_TUNING,
 } from "./sequential.js";
 export { SRM_THRESHOLD, type SrmResult, srmTest } from "./srm.js";
-export type { MetricEstimate } from "./version-metrics.js";
+export type { IntervalMethod, MetricEstimate } from "./version-metrics.js";
 export { type MeanSummary, type WelchTestResult, welchTTest } from "./welch.js";
