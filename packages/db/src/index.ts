@@ -43,6 +43,7 @@ export {
 } from "./list-feedback.js";
 export { type MaintenanceResult, runMaintenance } from "./maintenance.js";
 export {
+  type MaintenanceLogger,
   type MaintenanceSchedule,
   type MaintenanceScheduleOptions,
   scheduleMaintenance,

@@ -68,11 +68,16 @@ describe.each(await testDrivers())("scheduleMaintenance on %s", (driver) => {
       "ALTER FUNCTION loopkit_ensure_partitions RENAME TO loopkit_ensure_partitions_off",
     );
     const errors: unknown[] = [];
+    const lines: string[] = [];
     let passes = 0;
     const schedule = scheduleMaintenance(db, {
       intervalMs: 50,
       onPass: () => passes++,
       onError: (error) => errors.push(error),
+      logger: {
+        info: (_fields, message) => lines.push(message),
+        error: (fields, message) => lines.push(`${message}: ${String(fields.err)}`),
+      },
     });
     try {
       const end = Date.now() + 20_000;
@@ -87,5 +92,7 @@ describe.each(await testDrivers())("scheduleMaintenance on %s", (driver) => {
     while (passes === 0 && Date.now() < end) await wait(20);
     await schedule.stop();
     expect(passes).toBeGreaterThan(0);
+    expect(lines[0]).toMatch(/^maintenance failed: .*loopkit_ensure_partitions/);
+    expect(lines.at(-1)).toBe("maintenance done");
   });
 });

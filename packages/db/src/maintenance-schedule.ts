@@ -10,7 +10,18 @@ export interface MaintenanceScheduleOptions {
   /** Told after each pass what it did and how long it took. */
   onPass?: (result: MaintenanceResult, ms: number) => void;
   /** Told of a failing pass; the schedule goes on. */
-  onError: (error: unknown) => void;
+  onError?: (error: unknown) => void;
+  /**
+   * Gets one line per pass, in the same words in every process: "maintenance done" (with what
+   * it did and `ms`), "maintenance skipped: another process runs it", "maintenance failed".
+   */
+  logger?: MaintenanceLogger;
+}
+
+/** Where a schedule logs its passes: a pino logger fits. */
+export interface MaintenanceLogger {
+  info(fields: Record<string, unknown>, message: string): void;
+  error(fields: Record<string, unknown>, message: string): void;
 }
 
 /** Maintenance passes on a timer; `stop()` waits for a pass in progress. */
@@ -32,11 +43,23 @@ export function scheduleMaintenance(
   let timer: ReturnType<typeof setTimeout> | undefined;
   let running: Promise<void> = Promise.resolve();
   let stopped = false;
+  const { logger } = options;
+  const done = (result: MaintenanceResult, ms: number) => {
+    logger?.info(
+      { job: "maintenance", ms: Math.round(ms), ...result },
+      result.skipped ? "maintenance skipped: another process runs it" : "maintenance done",
+    );
+    options.onPass?.(result, ms);
+  };
+  const failed = (error: unknown) => {
+    logger?.error({ job: "maintenance", err: error }, "maintenance failed");
+    options.onError?.(error);
+  };
   const pass = () => {
     const started = performance.now();
     running = runMaintenance(db)
-      .then((result) => options.onPass?.(result, performance.now() - started))
-      .catch(options.onError)
+      .then((result) => done(result, performance.now() - started))
+      .catch(failed)
       .finally(() => {
         if (!stopped) timer = setTimeout(pass, options.intervalMs);
       });

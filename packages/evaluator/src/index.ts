@@ -85,6 +85,7 @@ export {
   type RunExecutorOptions,
   type RunRef,
 } from "./run-executor.js";
+export { logRunExecutorEvent, type RunEventLogger } from "./run-executor-log.js";
 export {
   type JudgeHumanAgreement,
   judgeHumanAgreement,
