@@ -1,5 +1,4 @@
 import { type Database, scheduleMaintenance } from "@loopkit/db";
-import type { RunExecutorEvent } from "@loopkit/evaluator";
 import type { LoopkitServices } from "@loopkit/server";
 import type { Logger } from "pino";
 import type { ServerConfig } from "./config.js";
@@ -35,13 +34,7 @@ export function startBackgroundWork(
       ? scheduleMaintenance(db, {
           firstDelayMs: FIRST_MAINTENANCE_DELAY_MS,
           intervalMs: config.LOOPKIT_MAINTENANCE_INTERVAL_MS,
-          onPass: (result, ms) =>
-            logger.info(
-              { job: "maintenance", ms: Math.round(ms), ...result },
-              result.skipped ? "maintenance skipped: another process runs it" : "maintenance done",
-            ),
-          onError: (error) =>
-            logger.error({ job: "maintenance", err: error }, "maintenance failed"),
+          logger,
         })
       : null;
   logger.info(
@@ -61,43 +54,5 @@ export function startBackgroundWork(
     async stop() {
       await Promise.all([maintenance?.stop(), services.backgroundRuns.stopAll()]);
     },
-  };
-}
-
-/** Logs what becomes of the evaluation runs this process executes. */
-export function logEvaluationRunEvent(logger: Logger): (event: RunExecutorEvent) => void {
-  return (event) => {
-    if (event.kind === "resumed") {
-      const { id, projectId, progress } = event.run;
-      logger.info(
-        {
-          runId: id,
-          projectId,
-          previousOwner: event.previousOwner,
-          done: progress.done + progress.failed,
-          total: progress.total,
-        },
-        "resuming an evaluation run a stopped process left unfinished",
-      );
-    } else if (event.kind === "finished") {
-      const { id, projectId, status, progress, error } = event.run;
-      logger.info(
-        {
-          runId: id,
-          projectId,
-          status,
-          done: progress.done,
-          failed: progress.failed,
-          costUsd: progress.costUsd,
-          ...(error ? { error } : {}),
-        },
-        `evaluation run ${status}`,
-      );
-    } else {
-      logger.info(
-        { runId: event.run.runId, projectId: event.run.projectId, reason: event.reason },
-        "evaluation run released unfinished, for the next process to resume",
-      );
-    }
   };
 }

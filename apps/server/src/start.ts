@@ -1,9 +1,10 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createDatabase, type Database, migrate, pingDatabase } from "@loopkit/db";
+import { logRunExecutorEvent } from "@loopkit/evaluator";
 import { createLoopkitServices, createNodeHandler } from "@loopkit/server";
 import type { Logger } from "pino";
-import { logEvaluationRunEvent, startBackgroundWork } from "./background-work.js";
+import { startBackgroundWork } from "./background-work.js";
 import { ensureDefaultProject, type InitialKeys } from "./bootstrap.js";
 import type { ServerConfig } from "./config.js";
 import { createLogger } from "./logger.js";
@@ -61,7 +62,7 @@ export async function startServer(
         }
       : {}),
     evaluationLeaseMs: config.LOOPKIT_EVALUATION_LEASE_MS,
-    onEvaluationRunEvent: logEvaluationRunEvent(logger),
+    onEvaluationRunEvent: (event) => logRunExecutorEvent(logger, event),
     onIngested: (counts) => metrics.ingested(counts),
     onBackgroundError: (error) =>
       logger.error(

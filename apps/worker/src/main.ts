@@ -1,35 +1,53 @@
 #!/usr/bin/env node
 /**
- * The Loopkit worker: background jobs on the servers' PostgreSQL database. Run as many as you
- * like; an advisory lock makes one of them do each maintenance pass.
- *
- * Jobs: maintenance (the coming event partitions, then retention) every
- * LOOPKIT_MAINTENANCE_INTERVAL_MS (default one hour).
+ * The Loopkit worker: background jobs on the servers' PostgreSQL database, without serving
+ * HTTP. Run as many as you like:
+ *   - maintenance (the coming event partitions, then retention) at start and every
+ *     LOOPKIT_MAINTENANCE_INTERVAL_MS; an advisory lock makes one process do each pass;
+ *   - with an LLM endpoint (LOOPKIT_OPENAI_API_KEY, LOOPKIT_OPENAI_BASE_URL), evaluation runs
+ *     whose process stopped (its lease expired, LOOPKIT_EVALUATION_LEASE_MS) are claimed, each
+ *     by exactly one process, and resumed without judging a finished item again.
+ * SIGTERM waits for a maintenance pass in progress and pauses the runs executing here, which
+ * another process resumes.
  */
-import { createDatabase, runMaintenance } from "@loopkit/db";
+import { createDatabase, createEvaluationStore, scheduleMaintenance } from "@loopkit/db";
+import { createRunExecutor, logRunExecutorEvent } from "@loopkit/evaluator";
 import pino from "pino";
 import { loadWorkerConfig } from "./config.js";
-import { every } from "./schedule.js";
 
 async function main(): Promise<void> {
   const config = loadWorkerConfig(process.env);
   const logger = pino({ level: config.LOG_LEVEL });
   const db = await createDatabase({ url: config.DATABASE_URL });
-  const maintenance = every(
-    config.LOOPKIT_MAINTENANCE_INTERVAL_MS,
-    async () => {
-      const result = await runMaintenance(db);
-      logger.info(
-        { job: "maintenance", ...result },
-        result.skipped ? "maintenance skipped: another process runs it" : "maintenance done",
-      );
+  const maintenance = scheduleMaintenance(db, {
+    intervalMs: config.LOOPKIT_MAINTENANCE_INTERVAL_MS,
+    logger,
+  });
+  const runs = config.LOOPKIT_OPENAI_API_KEY
+    ? createRunExecutor({
+        store: createEvaluationStore(db),
+        llm: {
+          apiKey: config.LOOPKIT_OPENAI_API_KEY,
+          ...(config.LOOPKIT_OPENAI_BASE_URL ? { baseURL: config.LOOPKIT_OPENAI_BASE_URL } : {}),
+        },
+        leaseMs: config.LOOPKIT_EVALUATION_LEASE_MS,
+        onEvent: (event) => logRunExecutorEvent(logger, event),
+        onError: (error, run) => logger.error({ err: error, ...run }, "evaluation run error"),
+      })
+    : null;
+  runs?.watchForAbandonedRuns();
+  logger.info(
+    {
+      maintenanceIntervalMs: config.LOOPKIT_MAINTENANCE_INTERVAL_MS,
+      evaluationRuns: runs !== null,
     },
-    (error) => logger.error({ job: "maintenance", err: error }, "maintenance failed"),
+    runs
+      ? "Loopkit worker started: maintenance, and resuming evaluation runs that stopped processes left"
+      : "Loopkit worker started: maintenance only; set LOOPKIT_OPENAI_API_KEY (and LOOPKIT_OPENAI_BASE_URL) to resume evaluation runs too",
   );
-  logger.info("Loopkit worker started");
   const stop = async (signal: string) => {
-    logger.info({ signal }, "worker stopping: finishing the running job");
-    await maintenance.stop();
+    logger.info({ signal }, "worker stopping: finishing the running jobs");
+    await Promise.all([maintenance.stop(), runs?.stopAll()]);
     await db.close();
     process.exit(0);
   };

@@ -73,5 +73,26 @@ describe.runIf((await testDrivers()).includes("postgres"))(
       expect(await b.exited).toBe(0);
       expect(a.output() + b.output()).not.toContain("maintenance failed");
     });
+
+    it("says at start whether it resumes evaluation runs: only with an LLM endpoint", async () => {
+      const bare = runWorker({ DATABASE_URL: url.toString() });
+      const judging = runWorker({
+        DATABASE_URL: url.toString(),
+        LOOPKIT_OPENAI_API_KEY: "test-key",
+        LOOPKIT_OPENAI_BASE_URL: "http://127.0.0.1:9/v1",
+      });
+      await waitFor(bare.output, "Loopkit worker started");
+      await waitFor(judging.output, "Loopkit worker started");
+      expect(bare.output()).toContain(
+        "maintenance only; set LOOPKIT_OPENAI_API_KEY (and LOOPKIT_OPENAI_BASE_URL) to resume evaluation runs too",
+      );
+      expect(judging.output()).toContain(
+        "maintenance, and resuming evaluation runs that stopped processes left",
+      );
+      bare.child.kill("SIGTERM");
+      judging.child.kill("SIGTERM");
+      expect(await bare.exited).toBe(0);
+      expect(await judging.exited).toBe(0);
+    });
   },
 );
