@@ -1,6 +1,7 @@
 import { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
-import { from as copyFrom, to as copyTo } from "pg-copy-streams";
+import { to as copyTo } from "pg-copy-streams";
+import { copyFromStdin } from "../../packages/db/bench/copy-rows.js";
 
 /** What a raw COPY of the rows an ingestion stored took. */
 export interface CopyBaseline {
@@ -67,15 +68,7 @@ export async function copyBaselinePostgres(url: string): Promise<CopyBaseline> {
     const start = performance.now();
     await client.query("BEGIN");
     for (const { table, columns, chunks } of exported) {
-      const stream = client.query(
-        copyFrom(`COPY ${table} (${columns.map((c) => `"${c}"`).join(", ")}) FROM STDIN`),
-      );
-      await new Promise<void>((resolve, reject) => {
-        stream.once("error", reject);
-        stream.once("finish", resolve);
-        for (const chunk of chunks) stream.write(chunk);
-        stream.end();
-      });
+      await copyFromStdin(client, table, columns, chunks);
     }
     await client.query("COMMIT");
     const seconds = (performance.now() - start) / 1000;

@@ -16,6 +16,7 @@
 import { writeFile } from "node:fs/promises";
 import { cpus, loadavg, totalmem } from "node:os";
 import pg from "pg";
+import { createScratchDatabase } from "../../packages/db/bench/scratch-database.js";
 import { measureAssignment } from "./assignment-rate.js";
 import { ingestOnPglite, ingestOnPostgres, ingestRow, ingestSizes } from "./ingest-section.js";
 import { measureIngestThroughput } from "./ingest-throughput.js";
@@ -23,7 +24,6 @@ import { measureMetricsQueries } from "./metrics-query.js";
 import { type BenchOptions, parseBenchOptions, scaled } from "./options.js";
 import { measureRedaction } from "./redaction-throughput.js";
 import { count, markdownTable, mib, ms, type ReportRow } from "./report.js";
-import { createScratchDatabase } from "./scratch-database.js";
 import { measureSdkCallCost } from "./sdk-call-cost.js";
 import { startServerProcess } from "./server-process.js";
 import { measureSustainedLoad } from "./sustained-load.js";

@@ -1,11 +1,11 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createScratchDatabase } from "../../packages/db/bench/scratch-database.js";
 import { type CopyBaseline, copyBaselinePglite, copyBaselinePostgres } from "./copy-baseline.js";
 import { type IngestThroughput, measureIngestThroughput } from "./ingest-throughput.js";
 import { type BenchOptions, scaled } from "./options.js";
 import { count, mib, ms, type ReportRow } from "./report.js";
-import { createScratchDatabase } from "./scratch-database.js";
 import { startServerProcess } from "./server-process.js";
 
 /** Concurrent SDK clients and their batch size in the ingestion runs. */

@@ -11,8 +11,3 @@ export function percentile(values: readonly number[], p: number): number | null 
   const high = Math.ceil(rank);
   return sorted[low]! + (sorted[high]! - sorted[low]!) * (rank - low);
 }
-
-/** The median of `values` (null for none). */
-export function median(values: readonly number[]): number | null {
-  return percentile(values, 0.5);
-}
