@@ -64,6 +64,8 @@ describe.skipIf(privatePostgresUnavailable() !== null)(
 
     describe("PostgreSQL restarted during ingestion", () => {
       const whileDown: number[] = [];
+      /** The probes' answers while down: a stable code and when to come back. */
+      const probes: Array<{ status: number; code: string; retryAfter: string | null }> = [];
       const readyWhileDown: number[] = [];
       const figures = { sent: 0, stored: 0, lost: 0, retries: 0, outageMs: 0 };
       const errors: DeliveryError[] = [];
@@ -105,6 +107,12 @@ describe.skipIf(privatePostgresUnavailable() !== null)(
             body: JSON.stringify({ events: [logEvent()] }),
           });
           whileDown.push(probe.status);
+          probes.push({
+            status: probe.status,
+            code: ((await probe.json()) as { error?: { data?: { loopkitCode?: string } } }).error
+              ?.data?.loopkitCode as string,
+            retryAfter: probe.headers.get("retry-after"),
+          });
           readyWhileDown.push((await fetch(`${server.url}/readyz`)).status);
           await new Promise((resolve) => setTimeout(resolve, 200));
         }
@@ -134,9 +142,16 @@ describe.skipIf(privatePostgresUnavailable() !== null)(
         expect((await fetch(`${server.url}/readyz`)).status).toBe(200);
       }, 120_000);
 
-      it.fails("answers 503 or 429 (never 500) while PostgreSQL is down (known bug: connection errors surface as 500 INTERNAL_SERVER_ERROR)", () => {
+      it("answers 503 or 429 (never 500) while PostgreSQL is down", () => {
         expect(whileDown.length).toBeGreaterThan(0);
         expect(whileDown.filter((s) => s !== 503 && s !== 429)).toEqual([]);
+        for (const probe of probes) {
+          expect(probe).toEqual(
+            probe.status === 503
+              ? { status: 503, code: "DATABASE_UNAVAILABLE", retryAfter: "2" }
+              : { status: 429, code: "OVERLOADED", retryAfter: "1" },
+          );
+        }
       });
     });
 
@@ -213,7 +228,7 @@ describe.skipIf(privatePostgresUnavailable() !== null)(
         expect(stored).toBe(acceptedIds.length);
       }, 120_000);
 
-      it.fails("answers 429 during the stall, not only after it (known bug: the key lookup waits for a pool connection held by the blocked inserts, before the in-flight gate, so requests queue unanswered)", () => {
+      it("answers 429 during the stall, not only after it (the in-flight gate comes before the key lookup, and a pool connection is waited for at most LOOPKIT_DB_ACQUIRE_TIMEOUT_MS)", () => {
         expect(answeredWhileLocked.filter((s) => s === 429).length).toBeGreaterThan(0);
       });
     });
