@@ -177,7 +177,8 @@ function percentileOf(q: string): string {
 }
 
 /**
- * Latency percentiles with their intervals, and the rating histogram, in one more scan. Each
+ * Latency percentiles with their intervals, and the rating histogram (whole stars counted as
+ * they pass, other normalised values grouped from an array), in one more scan. Each
  * group's latencies are sorted once (a small in-memory sort per group, not one external sort of
  * every row by group) and read at the percentiles' ranks, h = (n − 1)·q interpolated like
  * percentile_cont, and at the interval ranks of loopkit_quantile_ranks (migration 0007); `$9` is
@@ -187,12 +188,20 @@ const DISTRIBUTIONS_SQL = `
 SELECT version, bucket_start,
        ARRAY[${percentileOf("0.5")}, ${percentileOf("0.95")}] AS percentiles,
        ARRAY[sorted[r50[1]], sorted[r50[2]], sorted[r95[1]], sorted[r95[2]]] AS bounds,
-       (SELECT jsonb_object_agg(rating::text, n)
-        FROM (SELECT rating, count(*) AS n FROM unnest(ratings) rating GROUP BY rating) h)
+       (SELECT jsonb_object_agg(value, n)
+        FROM (SELECT value, n FROM (VALUES ('1', r1), ('2', r2), ('3', r3), ('4', r4), ('5', r5))
+                AS whole(value, n) WHERE n > 0
+              UNION ALL
+              SELECT rating::text, count(*) FROM unnest(other_ratings) rating GROUP BY rating) h)
          AS rating_counts
 FROM (SELECT version, bucket_start,
              array_agg(latency_ms) FILTER (WHERE latency_ms IS NOT NULL) AS latencies,
-             array_agg(rating) FILTER (WHERE rating IS NOT NULL) AS ratings
+             count(*) FILTER (WHERE rating = 1) AS r1,
+             count(*) FILTER (WHERE rating = 2) AS r2,
+             count(*) FILTER (WHERE rating = 3) AS r3,
+             count(*) FILTER (WHERE rating = 4) AS r4,
+             count(*) FILTER (WHERE rating = 5) AS r5,
+             array_agg(rating) FILTER (WHERE rating NOT IN (1, 2, 3, 4, 5)) AS other_ratings
       FROM (${FROM_ROLLUPS}) measured
       GROUP BY version, bucket_start) grouped,
 LATERAL (SELECT array_agg(x ORDER BY x) AS sorted, count(*) AS n FROM unnest(latencies) x) s,
