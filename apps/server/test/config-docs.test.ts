@@ -29,8 +29,17 @@ it("the documented defaults are the ones applied", () => {
     LOOPKIT_DB_ACQUIRE_TIMEOUT_MS: 2000,
     LOOPKIT_SHUTDOWN_TIMEOUT_MS: 10_000,
     LOOPKIT_JUDGE_MODEL: "gpt-4o-mini",
+    LOOPKIT_EVALUATION_LEASE_MS: 30_000,
+    LOOPKIT_MAINTENANCE: "in-process",
+    LOOPKIT_MAINTENANCE_INTERVAL_MS: 3_600_000,
     LOG_LEVEL: "info",
   });
+});
+
+it("refuses a maintenance mode other than in-process or off, naming both", () => {
+  expect(() => loadConfig({ LOOPKIT_MAINTENANCE: "worker" })).toThrow(
+    /LOOPKIT_MAINTENANCE: .*"in-process".*"off"/,
+  );
 });
 
 it("refuses an events rate whose burst cannot hold one full batch, naming both variables", () => {
