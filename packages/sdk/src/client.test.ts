@@ -3,9 +3,10 @@
  * failures, page-hide flushing, listeners), over `recordingFetch`; delivery to the real server
  * is tested in `test/`.
  */
-import { shouldSample } from "@loopkit/core";
+import { LIMITS, shouldSample } from "@loopkit/core";
 import { afterEach, describe, expect, it } from "vitest";
 import { recordingFetch } from "../test/recording-fetch.js";
+import { MAX_BATCH_EVENTS } from "./client.js";
 import { createLoopkit, type DeliveryError, type OutgoingEvent } from "./index.js";
 
 const base = { baseUrl: "http://loopkit.test", apiKey: "lk_pub_test" };
@@ -77,6 +78,10 @@ describe("redact option", () => {
 });
 
 describe("batching", () => {
+  it("caps batches at core's LIMITS.maxBatchEvents (written out in the client to keep LIMITS out of the bundle)", () => {
+    expect(MAX_BATCH_EVENTS).toBe(LIMITS.maxBatchEvents);
+  });
+
   it("never puts more than the server's 500 events in one batch, whatever flushAt says", async () => {
     const { fetch, sent } = recordingFetch();
     const loopkit = createLoopkit({ ...base, fetch, flushAt: 5000, maxQueueSize: 5000 });
@@ -104,7 +109,8 @@ describe("page lifecycle (browser globals on an EventTarget)", () => {
   let restore: (() => void) | undefined;
   afterEach(() => restore?.());
 
-  function fakePage(options: { fetch?: boolean } = {}) {
+  /** `beacon`: what `navigator.sendBeacon` does ("absent": there is none). */
+  function fakePage(options: { fetch?: boolean; beacon?: "accept" | "refuse" | "absent" } = {}) {
     const window = new EventTarget();
     const document = Object.assign(new EventTarget(), { visibilityState: "visible" });
     // Listeners currently added, on the window and the document together.
@@ -132,14 +138,19 @@ describe("page lifecycle (browser globals on an EventTarget)", () => {
     g.addEventListener = window.addEventListener.bind(window);
     g.removeEventListener = window.removeEventListener.bind(window);
     g.document = document;
+    const beacon = options.beacon ?? "accept";
     Object.defineProperty(globalThis, "navigator", {
       configurable: true,
-      value: {
-        sendBeacon: (url: string, body: Blob) => {
-          beacons.push({ url, body });
-          return true;
-        },
-      },
+      value:
+        beacon === "absent"
+          ? {}
+          : {
+              sendBeacon: (url: string, body: Blob) => {
+                if (beacon === "refuse") return false;
+                beacons.push({ url, body });
+                return true;
+              },
+            },
     });
     if (options.fetch === false) g.fetch = undefined;
     restore = () => {
@@ -156,8 +167,8 @@ describe("page lifecycle (browser globals on an EventTarget)", () => {
     return { window, document, beacons, hide, listeners };
   }
 
-  it("sends everything on visibilitychange to hidden in keepalive requests of at most 64 KiB", async () => {
-    const page = fakePage();
+  it("without sendBeacon, sends everything on visibilitychange to hidden in keepalive requests of at most 64 KiB", async () => {
+    const page = fakePage({ beacon: "absent" });
     const { fetch, sent } = recordingFetch();
     const loopkit = createLoopkit({ ...base, fetch, flushAt: 1000, flushIntervalMs: 60_000 });
     for (let i = 0; i < 100; i++) loopkit.log({ output: "x".repeat(2000) });
@@ -176,7 +187,7 @@ describe("page lifecycle (browser globals on an EventTarget)", () => {
   });
 
   it("sends on pagehide too, and stops listening after shutdown", async () => {
-    const page = fakePage();
+    const page = fakePage({ beacon: "absent" });
     const { fetch, sent } = recordingFetch();
     const loopkit = createLoopkit({ ...base, fetch, flushIntervalMs: 60_000 });
     expect(page.listeners.count).toBe(2);
@@ -193,18 +204,68 @@ describe("page lifecycle (browser globals on an EventTarget)", () => {
     await after.shutdown();
   });
 
-  it("uses navigator.sendBeacon when there is no fetch, with the key in the query", async () => {
+  /** The events of every beacon, in order. */
+  async function beaconEvents(beacons: Array<{ body: Blob }>): Promise<OutgoingEvent[]> {
+    const bodies = await Promise.all(beacons.map((b) => b.body.text()));
+    return bodies.flatMap((body) => (JSON.parse(body) as { events: OutgoingEvent[] }).events);
+  }
+
+  it("with a public key, hands everything to sendBeacon in text/plain bodies of at most 64 KiB, the key in the query", async () => {
+    const page = fakePage();
+    const { fetch, sent } = recordingFetch();
+    const loopkit = createLoopkit({ ...base, fetch, flushAt: 1000, flushIntervalMs: 60_000 });
+    const ids = Array.from({ length: 100 }, () => loopkit.log({ output: "x".repeat(2000) }));
+    page.hide();
+    expect(page.beacons.length).toBeGreaterThanOrEqual(4); // ≈ 210 kB
+    for (const beacon of page.beacons) {
+      expect(beacon.url).toBe("http://loopkit.test/trpc/ingest.batch?key=lk_pub_test");
+      expect(beacon.body.type).toBe("text/plain");
+      expect(beacon.body.size).toBeLessThanOrEqual(64 * 1024);
+    }
+    expect((await beaconEvents(page.beacons)).map((e) => e.id)).toEqual(ids);
+    await loopkit.shutdown();
+    // Handed over once: neither sent again by fetch nor counted as delivered (no answer comes).
+    expect(sent).toHaveLength(0);
+    expect(loopkit.stats()).toMatchObject({ beaconed: 100, delivered: 0, failed: 0 });
+  });
+
+  it("falls back to a keepalive fetch for what the browser refuses to beacon", async () => {
+    const page = fakePage({ beacon: "refuse" });
+    const { fetch, sent } = recordingFetch();
+    const loopkit = createLoopkit({ ...base, fetch, flushIntervalMs: 60_000 });
+    loopkit.log({ output: "refused" });
+    page.hide();
+    expect(sent).toHaveLength(1);
+    expect(sent[0]!.init.keepalive).toBe(true);
+    await loopkit.shutdown();
+    expect(loopkit.stats()).toMatchObject({ beaconed: 0, delivered: 1 });
+  });
+
+  it("never puts a secret key in a beacon's URL: a secret-key client uses a keepalive fetch", async () => {
+    const page = fakePage();
+    const { fetch, sent } = recordingFetch();
+    const loopkit = createLoopkit({
+      ...base,
+      apiKey: "lk_sec_test",
+      fetch,
+      flushIntervalMs: 60_000,
+    });
+    loopkit.log({ output: "server side" });
+    page.hide();
+    expect(page.beacons).toHaveLength(0);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]!.init.headers).toMatchObject({ authorization: "Bearer lk_sec_test" });
+    await loopkit.shutdown();
+  });
+
+  it("uses sendBeacon where there is no fetch at all", async () => {
     const page = fakePage({ fetch: false });
     const loopkit = createLoopkit({ ...base, flushIntervalMs: 60_000 });
     loopkit.log({ output: "bye" });
     page.hide();
-    expect(page.beacons).toHaveLength(1);
-    expect(page.beacons[0]!.url).toBe("http://loopkit.test/trpc/ingest.batch?key=lk_pub_test");
-    expect(page.beacons[0]!.body.type).toBe("text/plain");
-    const body = JSON.parse(await page.beacons[0]!.body.text()) as { events: OutgoingEvent[] };
-    expect(body.events.map((e) => e.output)).toEqual(["bye"]);
+    expect((await beaconEvents(page.beacons)).map((e) => e.output)).toEqual(["bye"]);
     await loopkit.shutdown();
-    expect(loopkit.stats().delivered).toBe(1);
+    expect(loopkit.stats().beaconed).toBe(1);
   });
 });
 

@@ -1,21 +1,32 @@
 import {
   type ExposureEventInput,
   type FeedbackEventInput,
-  LIMITS,
   type LogEventInput,
   newEventId,
   shouldSample,
 } from "@loopkit/core";
 import type { EventResult } from "@loopkit/server";
+import { type ApiClient, createApiClient } from "./api.js";
 import { retryDelayMs } from "./backoff.js";
 import { type FeedbackHelpers, feedbackHelpers } from "./feedback.js";
 import { attachLifecycle } from "./lifecycle.js";
 import { BoundedQueue } from "./queue.js";
 import { runShadow, type ShadowOptions } from "./shadow.js";
-import { type FetchLike, sendBatch, sendBeacon } from "./transport.js";
+import {
+  type FetchLike,
+  isRetryable,
+  type LoopkitApiError,
+  sendBatch,
+  sendBeacon,
+} from "./transport.js";
 
 /** Keepalive request bodies are capped at 64 KiB by the Fetch standard; keep a margin. */
 const KEEPALIVE_BYTES = 60 * 1024;
+/**
+ * Events the server takes in one batch: core's `LIMITS.maxBatchEvents`, written out because
+ * importing `LIMITS` bundles every limit into the browser (a test checks they agree).
+ */
+export const MAX_BATCH_EVENTS = 500;
 
 /** An event as it leaves the client: what `redact` receives and returns. */
 export type OutgoingEvent = Record<string, unknown>;
@@ -73,8 +84,8 @@ export interface LoopkitOptions {
    */
   redact?: (event: OutgoingEvent) => OutgoingEvent;
   /**
-   * Flush when the page is hidden or unloaded (keepalive fetch, or `sendBeacon` without fetch)
-   * and on Node's `beforeExit` (default true).
+   * Flush when the page is hidden or unloaded (`sendBeacon` with a public key, else a keepalive
+   * fetch) and on Node's `beforeExit` (default true).
    */
   flushOnExit?: boolean;
   /** Node: also flush on SIGTERM and SIGINT, then end the process as the signal would have (default false). */
@@ -94,6 +105,11 @@ export interface LoopkitStats {
   retries: number;
   /** Log events skipped by `sampleRate`. */
   sampledOut: number;
+  /**
+   * Events handed to `navigator.sendBeacon` when the page was hidden: the browser delivers them
+   * after the page is gone and no answer comes back, so they are not counted as delivered.
+   */
+  beaconed: number;
 }
 
 interface Queued {
@@ -105,6 +121,11 @@ interface Queued {
   bytes?: number;
   /** Settled (delivered, rejected or failed) by any path; skipped from then on. */
   done?: boolean;
+}
+
+/** The serialized events of a batch. */
+function jsonOf(items: readonly Queued[]): string[] {
+  return items.map((item) => item.json!);
 }
 
 /** UTF-8 length of a string, without encoding it. */
@@ -141,6 +162,11 @@ export interface Loopkit extends FeedbackHelpers {
   /** Stops the timer and flushes; the client takes no more events after it. */
   shutdown(): Promise<void>;
   stats(): LoopkitStats;
+  /**
+   * Typed calls to any procedure with this client's server, key and fetch (see
+   * `createApiClient`); `createExperiments` reads experiment configs through it.
+   */
+  readonly api: ApiClient;
 }
 
 /**
@@ -151,12 +177,13 @@ export interface Loopkit extends FeedbackHelpers {
  */
 export function createLoopkit(options: LoopkitOptions): Loopkit {
   const baseUrl = options.baseUrl.replace(/\/+$/, "");
-  const flushAt = Math.min(options.flushAt ?? 50, LIMITS.maxBatchEvents);
+  const flushAt = Math.min(options.flushAt ?? 50, MAX_BATCH_EVENTS);
   const maxBatchBytes = options.maxBatchBytes ?? 1024 * 1024;
   const maxAttempts = options.maxAttempts ?? 8;
   const sampleRate = options.sampleRate ?? 1;
   shouldSample("", sampleRate); // throws INVALID_CONFIG for a rate outside 0–1, at creation
   const hasFetch = options.fetch !== undefined || typeof fetch === "function";
+  const publicKey = options.apiKey.startsWith("lk_pub_");
   const fetchFn: FetchLike = options.fetch ?? ((input, init) => fetch(input, init));
   const queue = new BoundedQueue<Queued>(options.maxQueueSize ?? 10_000);
   const counters: LoopkitStats = {
@@ -168,6 +195,7 @@ export function createLoopkit(options: LoopkitOptions): Loopkit {
     failed: 0,
     retries: 0,
     sampledOut: 0,
+    beaconed: 0,
   };
   let sending: Promise<void> | null = null;
   let closed = false;
@@ -234,26 +262,27 @@ export function createLoopkit(options: LoopkitOptions): Loopkit {
   }
 
   /**
-   * The next events to send from the head of the queue, within `maxCount` events and `maxBytes`
-   * of body, and `span`: how many queue items they cover (settled ones are skipped).
+   * The events to send next from queue position `from` on, within `maxCount` events and
+   * `maxBytes` of body (settled events are skipped), and `end`: the position after them.
    */
-  function nextBatch(maxCount: number, maxBytes: number): { items: Queued[]; span: number } {
+  function nextBatch(
+    from: number,
+    maxCount: number,
+    maxBytes: number,
+  ): { items: Queued[]; end: number } {
     const items: Queued[] = [];
     let bytes = 13; // {"events":[]}
-    let span = 0;
-    for (let i = 0; i < queue.size; i++) {
+    let i = from;
+    for (; i < queue.size; i++) {
       const item = queue.at(i)!;
-      if (item.done || !serialize(item)) {
-        span++;
-        continue;
+      if (item.done || !serialize(item)) continue;
+      if (items.length >= maxCount || (items.length > 0 && bytes + item.bytes! + 1 > maxBytes)) {
+        break;
       }
-      if (items.length >= maxCount) break;
-      if (items.length > 0 && bytes + item.bytes! + 1 > maxBytes) break;
       items.push(item);
       bytes += item.bytes! + 1;
-      span++;
     }
-    return { items, span };
+    return { items, end: i };
   }
 
   function settle(batch: Queued[], results: EventResult[]): void {
@@ -295,39 +324,41 @@ export function createLoopkit(options: LoopkitOptions): Loopkit {
     while (queue.size > 0) {
       // Let the page-hide requests settle first, so their events are not sent twice.
       if (hiding) await hiding;
-      const { items, span } = nextBatch(limit, maxBatchBytes);
+      const { items, end } = nextBatch(0, limit, maxBatchBytes);
       if (items.length === 0) {
-        queue.drop(span);
+        queue.drop(end);
         continue;
       }
-      const outcome = await sendBatch(
-        fetchFn,
-        baseUrl,
-        options.apiKey,
-        items.map((b) => b.json!),
-      );
-      if (outcome.type === "delivered") {
-        settle(items, outcome.results);
-        queue.drop(span);
-        attempt = 0;
-        limit = flushAt;
-      } else if (outcome.type === "too_large" && items.length > 1) {
-        limit = Math.ceil(items.length / 2);
-      } else if (outcome.type === "retry" && attempt + 1 < maxAttempts) {
-        attempt++;
-        counters.retries++;
-        await new Promise((resolve) =>
-          setTimeout(resolve, retryDelayMs(attempt, outcome.retryAfterMs)),
+      let results: EventResult[] | undefined;
+      try {
+        results = await sendBatch(fetchFn, baseUrl, options.apiKey, jsonOf(items));
+      } catch (error) {
+        const failure = error as LoopkitApiError;
+        const retryable = isRetryable(failure);
+        if (failure.status === 413 && items.length > 1) {
+          limit = Math.ceil(items.length / 2);
+          continue;
+        }
+        if (retryable && attempt + 1 < maxAttempts) {
+          attempt++;
+          counters.retries++;
+          await new Promise((resolve) =>
+            setTimeout(resolve, retryDelayMs(attempt, failure.retryAfterMs)),
+          );
+          continue;
+        }
+        giveUp(
+          items,
+          retryable ? "GAVE_UP" : failure.code,
+          failure.status === 413 ? "one event is larger than the server accepts" : failure.message,
         );
-      } else {
-        const reason =
-          outcome.type === "too_large"
-            ? "one event is larger than the server accepts"
-            : outcome.reason;
-        giveUp(items, outcome.type === "failed" ? outcome.code : "GAVE_UP", reason);
-        queue.drop(span);
-        attempt = 0;
       }
+      if (results) {
+        settle(items, results);
+        limit = flushAt;
+      }
+      queue.drop(end);
+      attempt = 0;
     }
   }
 
@@ -346,45 +377,34 @@ export function createLoopkit(options: LoopkitOptions): Loopkit {
   }
 
   /**
-   * The page is going away: start sending everything unsettled now, in keepalive requests of
-   * at most 64 KiB each (or beacons without fetch), without waiting for the batch in flight
-   * (its events may be sent twice; the server stores them once and answers `duplicate`).
-   * Events whose request fails stay queued for the next flush, should the page live on.
+   * The page is going away: start sending everything unsettled now, in requests of at most
+   * 64 KiB each, without waiting for the batch in flight (its events may be sent twice; the
+   * server stores them once and answers `duplicate`). With a public key each request is a
+   * beacon (the browser delivers it after the page is gone; the key rides in the URL, so never
+   * a secret one); where the browser refuses one, or for a secret key, a keepalive fetch.
+   * Events whose fetch fails stay queued for the next flush, should the page live on.
    */
   function sendOnHide(): void {
-    let chunk: Queued[] = [];
-    let bytes = 13;
     const requests: Promise<unknown>[] = hiding ? [hiding] : [];
     const send = (items: Queued[]) => {
-      const bodies = items.map((item) => item.json!);
-      if (!hasFetch) {
-        if (sendBeacon(baseUrl, options.apiKey, bodies)) {
-          for (const item of items) item.done = true;
-          counters.delivered += items.length;
-        }
-        return;
+      const bodies = jsonOf(items);
+      if (publicKey && sendBeacon(baseUrl, options.apiKey, bodies)) {
+        for (const item of items) item.done = true;
+        counters.beaconed += items.length;
+      } else if (hasFetch) {
+        requests.push(
+          sendBatch(fetchFn, baseUrl, options.apiKey, bodies, true).then(
+            (results) => settle(items, results),
+            () => {},
+          ),
+        );
       }
-      requests.push(
-        sendBatch(fetchFn, baseUrl, options.apiKey, bodies, true).then((outcome) => {
-          if (outcome.type === "delivered") settle(items, outcome.results);
-        }),
-      );
     };
-    for (let i = 0; i < queue.size; i++) {
-      const item = queue.at(i)!;
-      if (item.done || !serialize(item)) continue;
-      if (
-        chunk.length > 0 &&
-        (chunk.length >= LIMITS.maxBatchEvents || bytes + item.bytes! + 1 > KEEPALIVE_BYTES)
-      ) {
-        send(chunk);
-        chunk = [];
-        bytes = 13;
-      }
-      chunk.push(item);
-      bytes += item.bytes! + 1;
+    for (let i = 0; i < queue.size; ) {
+      const { items, end } = nextBatch(i, MAX_BATCH_EVENTS, KEEPALIVE_BYTES);
+      if (items.length > 0) send(items);
+      i = end;
     }
-    if (chunk.length > 0) send(chunk);
     if (requests.length > 0) {
       const all: Promise<unknown> = Promise.allSettled(requests).finally(() => {
         if (hiding === all) hiding = null;
@@ -405,6 +425,7 @@ export function createLoopkit(options: LoopkitOptions): Loopkit {
         );
 
   const feedback = (event: FeedbackInput) => enqueue("feedback", event);
+
   return {
     ...feedbackHelpers(feedback),
     log,
@@ -419,5 +440,6 @@ export function createLoopkit(options: LoopkitOptions): Loopkit {
       await flush();
     },
     stats: () => ({ ...counters }),
+    api: createApiClient({ baseUrl, apiKey: options.apiKey, fetch: fetchFn }),
   };
 }

@@ -1,4 +1,4 @@
-export { createApiClient, LoopkitApiError, type ProcedurePath } from "./api.js";
+export { type ApiClient, createApiClient, type ProcedurePath } from "./api.js";
 export { parseRetryAfter, retryDelayMs } from "./backoff.js";
 export {
   createLoopkit,
@@ -13,4 +13,4 @@ export {
 } from "./client.js";
 export { editRatio, type FeedbackHelpers, feedbackHelpers } from "./feedback.js";
 export type { ShadowOptions } from "./shadow.js";
-export type { FetchLike } from "./transport.js";
+export { type FetchLike, LoopkitApiError } from "./transport.js";

@@ -1,3 +1,5 @@
+import { attachProcessExit } from "./process-exit.js";
+
 /** What the client does when its page or process is about to go away. */
 export interface LifecycleHooks {
   /** The page is being hidden or unloaded: send what waits now, without awaiting anything. */
@@ -14,20 +16,6 @@ export interface LifecycleOptions {
   exitTimeoutMs: number;
 }
 
-type Signal = "SIGTERM" | "SIGINT";
-
-/**
- * The signal flushes of every client in this process: the last client to handle a signal
- * re-raises it, so it waits for the others' flushes too.
- */
-const signalFlushes = new Set<Promise<unknown>>();
-interface ProcessLike {
-  pid: number;
-  on(event: string, listener: (...args: never[]) => void): unknown;
-  off(event: string, listener: (...args: never[]) => void): unknown;
-  listenerCount(event: string): number;
-  kill(pid: number, signal: string): unknown;
-}
 interface EventTargetLike {
   addEventListener(type: string, listener: () => void): void;
   removeEventListener(type: string, listener: () => void): void;
@@ -40,10 +28,8 @@ interface EventTargetLike {
  * - Browsers: on `pagehide`, and on `visibilitychange` to hidden (the last event a mobile page
  *   reliably gets), `onHide` runs synchronously so its keepalive requests start before the page
  *   is frozen.
- * - Node (and other runtimes with `process.on`): on `beforeExit` (the event loop ran dry while
- *   events wait); with `handleSignals`, on SIGTERM and SIGINT too: flushes for at most
- *   `exitTimeoutMs`, removes its listeners, and re-raises the signal when no other listener
- *   handles it, so the process ends as it would have without the client.
+ * - Node (and other runtimes with `process.on`): on `beforeExit`, and with `handleSignals` on
+ *   SIGTERM and SIGINT, as `attachProcessExit` describes (not in the browser build).
  */
 export function attachLifecycle(hooks: LifecycleHooks, options: LifecycleOptions): () => void {
   const detachers: Array<() => void> = [];
@@ -51,7 +37,6 @@ export function attachLifecycle(hooks: LifecycleHooks, options: LifecycleOptions
     document?: EventTargetLike & { visibilityState?: string };
     addEventListener?: EventTargetLike["addEventListener"];
     removeEventListener?: EventTargetLike["removeEventListener"];
-    process?: ProcessLike;
   };
 
   const doc = g.document;
@@ -68,46 +53,7 @@ export function attachLifecycle(hooks: LifecycleHooks, options: LifecycleOptions
     });
   }
 
-  const proc = g.process;
-  if (proc && typeof proc.on === "function" && typeof proc.off === "function") {
-    let exiting: Promise<void> | null = null;
-    const onBeforeExit = () => {
-      // Flushing schedules work, so `beforeExit` fires again when it is done; by then the
-      // queue is empty and the process exits.
-      if (!exiting) {
-        exiting = hooks.onExit().finally(() => {
-          exiting = null;
-        });
-      }
-    };
-    proc.on("beforeExit", onBeforeExit);
-    detachers.push(() => proc.off("beforeExit", onBeforeExit));
-
-    if (options.handleSignals) {
-      const onSignal = (signal: Signal) => {
-        removeSignals();
-        let timer: ReturnType<typeof setTimeout> | undefined;
-        const deadline = new Promise<void>((resolve) => {
-          timer = setTimeout(resolve, options.exitTimeoutMs);
-        });
-        const flushing = hooks.onExit().catch(() => undefined);
-        signalFlushes.add(flushing);
-        void flushing.then(() => signalFlushes.delete(flushing));
-        void Promise.race([flushing, deadline])
-          .then(() => Promise.race([Promise.allSettled([...signalFlushes]), deadline]))
-          .then(() => {
-            clearTimeout(timer);
-            if (proc.listenerCount(signal) === 0) proc.kill(proc.pid, signal);
-          });
-      };
-      const signals: Signal[] = ["SIGTERM", "SIGINT"];
-      const removeSignals = () => {
-        for (const signal of signals) proc.off(signal, onSignal);
-      };
-      for (const signal of signals) proc.on(signal, onSignal);
-      detachers.push(removeSignals);
-    }
-  }
+  detachers.push(attachProcessExit(hooks.onExit, options));
 
   return () => {
     for (const detach of detachers.splice(0)) detach();

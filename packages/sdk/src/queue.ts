@@ -19,11 +19,6 @@ export class BoundedQueue<T> {
     return this.size > this.capacity ? this.shift() : undefined;
   }
 
-  /** The first `count` items, left in the queue. */
-  peek(count: number): T[] {
-    return this.items.slice(this.head, this.head + count) as T[];
-  }
-
   /** The item at `index` from the head (0 = the oldest), without removing it. */
   at(index: number): T | undefined {
     return index < this.size ? this.items[this.head + index] : undefined;

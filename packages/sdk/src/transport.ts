@@ -4,71 +4,105 @@ import { parseRetryAfter } from "./backoff.js";
 /** The `fetch` the client uses (the global one by default). */
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
 
-/** How sending one batch ended. */
-export type SendOutcome =
-  | { type: "delivered"; results: EventResult[] }
-  | { type: "retry"; reason: string; retryAfterMs: number | null }
-  | { type: "too_large" }
-  | { type: "failed"; code: string; reason: string };
+/**
+ * An error answered by the server: its stable code (`error.data.loopkitCode`, else `HTTP_<status>`),
+ * the HTTP status and message, and its `Retry-After` in ms; or `NETWORK_ERROR` with status 0
+ * when no answer came.
+ */
+export class LoopkitApiError extends Error {
+  override readonly name = "LoopkitApiError";
+  constructor(
+    readonly code: string,
+    readonly status: number,
+    message: string,
+    readonly retryAfterMs: number | null = null,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Calls a procedure over tRPC's HTTP protocol: a GET (a query, input in the URL) without `body`,
+ * a POST (a mutation) with the input already serialized as `body`. A plain fetch, far smaller in
+ * a browser bundle than a tRPC client link.
+ *
+ * @returns The answer's `result.data`.
+ * @throws {LoopkitApiError} for an error answer, or `NETWORK_ERROR` when the request failed.
+ */
+export async function callProcedure(
+  fetchFn: FetchLike,
+  url: string,
+  apiKey: string,
+  body?: string,
+  keepalive = false,
+): Promise<unknown> {
+  let response: Response;
+  try {
+    response = await fetchFn(url, {
+      method: body === undefined ? "GET" : "POST",
+      headers: { authorization: `Bearer ${apiKey}`, "content-type": "application/json" },
+      body,
+      keepalive,
+    });
+  } catch (error) {
+    throw new LoopkitApiError("NETWORK_ERROR", 0, `network error: ${String(error)}`);
+  }
+  const { status } = response;
+  const answer = (await response.json().catch(() => null)) as {
+    result?: { data?: unknown };
+    error?: { message?: string; data?: { loopkitCode?: string } };
+  } | null;
+  if (response.ok && answer?.result) return answer.result.data;
+  throw new LoopkitApiError(
+    answer?.error?.data?.loopkitCode ?? `HTTP_${status}`,
+    status,
+    answer?.error?.message ?? `HTTP ${status}`,
+    parseRetryAfter(response.headers.get("retry-after")),
+  );
+}
+
+/** Whether a failed call is worth retrying: no answer, a timeout, 429 or a 5xx. */
+export function isRetryable({ status }: LoopkitApiError): boolean {
+  return !status || status === 408 || status === 429 || status >= 500;
+}
 
 /** The request body of `ingest.batch` for events already serialized as JSON. */
-export function batchBody(events: readonly string[]): string {
+function batchBody(events: readonly string[]): string {
   return `{"events":[${events.join(",")}]}`;
 }
 
 /**
- * Sends events (each already serialized as JSON) to `ingest.batch` over tRPC's HTTP protocol
- * (a POST whose body is the input, answered `{ result: { data } }` or `{ error }`): a plain
- * fetch, far smaller in a browser bundle than a tRPC client link.
+ * Sends events (each already serialized as JSON) to `ingest.batch`.
+ *
+ * @returns The per-event results, in the order of `events`.
+ * @throws {LoopkitApiError} when the batch as a whole was not taken (see {@link isRetryable}).
  */
 export async function sendBatch(
   fetchFn: FetchLike,
   baseUrl: string,
   apiKey: string,
   events: readonly string[],
-  keepalive = false,
-): Promise<SendOutcome> {
-  let response: Response;
-  try {
-    response = await fetchFn(`${baseUrl}/trpc/ingest.batch`, {
-      method: "POST",
-      headers: { "content-type": "application/json", authorization: `Bearer ${apiKey}` },
-      body: batchBody(events),
-      keepalive,
-    });
-  } catch (error) {
-    return { type: "retry", reason: `network error: ${String(error)}`, retryAfterMs: null };
-  }
-  const status = response.status;
-  const body = (await response.json().catch(() => null)) as {
-    result?: { data?: IngestResult };
-    error?: { message?: string; data?: { loopkitCode?: string } };
-  } | null;
-  if (status === 200 && body?.result?.data)
-    return { type: "delivered", results: body.result.data.results };
-  if (status === 413) return { type: "too_large" };
-  const reason = body?.error?.message ?? `HTTP ${status}`;
-  if (status === 429 || status >= 500 || status === 408) {
-    return {
-      type: "retry",
-      reason,
-      retryAfterMs: parseRetryAfter(response.headers.get("retry-after")),
-    };
-  }
-  return { type: "failed", code: body?.error?.data?.loopkitCode ?? `HTTP_${status}`, reason };
+  keepalive?: boolean,
+): Promise<EventResult[]> {
+  const url = `${baseUrl}/trpc/ingest.batch`;
+  const answer = await callProcedure(fetchFn, url, apiKey, batchBody(events), keepalive);
+  return (answer as IngestResult).results;
 }
 
 /**
- * Hands events to `navigator.sendBeacon` (for pages leaving without `fetch`). A beacon cannot
- * carry an `Authorization` header, so the key goes in the `key` query parameter and the body is
- * `text/plain` (no CORS preflight). Returns `false` when the browser refused to queue it.
+ * Hands events to `navigator.sendBeacon`, which the browser delivers even after the page is
+ * gone. A beacon cannot carry an `Authorization` header, so the key goes in the `key` query
+ * parameter (only ever a public key: a URL ends up in logs) and the body is `text/plain` (a
+ * CORS-safelisted type, so no preflight). Returns `false` where there is no `sendBeacon` or the
+ * browser refused to queue it (over its 64 KiB in-flight quota).
  */
 export function sendBeacon(baseUrl: string, apiKey: string, events: readonly string[]): boolean {
   const nav = (globalThis as { navigator?: { sendBeacon?: (url: string, data: Blob) => boolean } })
     .navigator;
-  if (!nav?.sendBeacon) return false;
-  return nav.sendBeacon(
-    `${baseUrl}/trpc/ingest.batch?key=${encodeURIComponent(apiKey)}`,
-    new Blob([batchBody(events)], { type: "text/plain" }),
+  return (
+    nav?.sendBeacon?.(
+      `${baseUrl}/trpc/ingest.batch?key=${encodeURIComponent(apiKey)}`,
+      new Blob([batchBody(events)], { type: "text/plain" }),
+    ) === true
   );
 }
