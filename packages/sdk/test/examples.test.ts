@@ -1,13 +1,18 @@
 /**
  * Runs the examples in `examples/` as a user would (`tsx`, a separate process) against a real
  * Loopkit server (`@loopkit/server/testing`, PGlite) and the local OpenAI-compatible test
- * server, then checks what reached the database. `tsconfig.examples.json` maps the examples'
+ * server, then checks what reached the database. Each example is its own `tsx` process, so the
+ * longer ones get minutes on a busy machine. `tsconfig.examples.json` maps the examples'
  * imports (`@loopkit/sdk`, `openai`, `express`) to this package's source and dev dependencies,
  * as the examples folder is not a workspace package.
  */
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { type OpenAITestServer, startOpenAITestServer } from "@loopkit/openai-test-server";
+import {
+  type ChatCompletionRequest,
+  type OpenAITestServer,
+  startOpenAITestServer,
+} from "@loopkit/openai-test-server";
 import { startTestServer, type TestServer } from "@loopkit/server/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
@@ -106,4 +111,105 @@ describe("examples against a real server", () => {
       thumbs: 2,
     });
   });
+
+  it("ab-test.ts routes users with variant(), logs outcomes, and the analysis ships the better variant", {
+    timeout: 180_000,
+  }, async () => {
+    const { code, output } = await runExample("ab-test.ts", {
+      LOOPKIT_URL: server.url,
+      LOOPKIT_PUBLIC_KEY: server.a.publicKey,
+      LOOPKIT_SECRET_KEY: server.a.secretKey,
+    });
+    expect(code, output).toBe(0);
+    const key = /experiment (support-answer-ab-\w+): running/.exec(output)?.[1];
+    expect(key, output).toBeDefined();
+    const [, control, concise] = /assigned 2000 users: control (\d+), concise (\d+)/.exec(output)!;
+    expect(Number(control) + Number(concise)).toBe(2000); // coverage 1: everyone is in
+    expect(output).toContain("delivered: 6000 events, rejected: 0"); // log, outcome, exposure
+    expect(output).toMatch(/control \(v1\): \d+\.\d% \[\d+\.\d%, \d+\.\d%\] of \d+ requests/);
+    expect(output).toMatch(
+      /concise vs control: \+\d+\.\d points, 95% CI \[\+[\d.]+, \+[\d.]+\], always-valid CI \[\+[\d.]+, \+[\d.]+\].*: better/,
+    );
+    expect(output).toMatch(/sample ratio mismatch: p = [\d.]+ \(no mismatch\)/);
+    expect(output).toContain("decision: ship_variant (winner: concise)");
+    const exposures = await server.db.query<{ variant: string; n: number; units: number }>(
+      `SELECT variant, count(*)::int AS n, count(DISTINCT unit_hash)::int AS units FROM exposures
+       WHERE project_id = $1 AND experiment_key = $2 GROUP BY variant ORDER BY variant`,
+      [server.a.id, key],
+    );
+    expect(exposures).toEqual([
+      { variant: "concise", n: Number(concise), units: Number(concise) },
+      { variant: "control", n: Number(control), units: Number(control) },
+    ]);
+  });
+
+  it("offline-evaluation.ts judges each version's logged answers and prints scores with intervals", {
+    timeout: 180_000,
+  }, async () => {
+    // The judge: the local OpenAI-compatible server, grading like a written rubric so the
+    // expected order is known: pointing to "Orders → Track package" is correct and useful,
+    // short is clear; the vaguer v1 answers score lower.
+    const judge = await startOpenAITestServer({ respond: rubricGrader });
+    const evaluating = await startTestServer(
+      "pglite",
+      {},
+      {
+        llm: { baseURL: judge.baseURL, apiKey: "test", model: "judge-model" },
+      },
+    );
+    try {
+      const { code, output } = await runExample("offline-evaluation.ts", {
+        LOOPKIT_URL: evaluating.url,
+        LOOPKIT_PUBLIC_KEY: evaluating.a.publicKey,
+        LOOPKIT_SECRET_KEY: evaluating.a.secretKey,
+      });
+      expect(code, output).toBe(0);
+      expect(output).toContain("delivered: 60 events"); // 40 answers, 20 ratings
+      expect(output).toContain("v1: completed, 20/20 judged");
+      expect(output).toContain("v2: completed, 20/20 judged");
+      const row = (version: string) => {
+        const match = new RegExp(
+          `\\| ${version} \\| 20/20 \\| ([\\d.]+) \\[([\\d.]+), ([\\d.]+)\\] \\| (\\d+)% \\[(\\d+)%, (\\d+)%\\] \\| (-?[\\d.]+|n/a) \\((\\d+)\\) \\|`,
+        ).exec(output);
+        expect(match, output).not.toBeNull();
+        const [mean, lower, upper] = match!.slice(1, 4).map(Number) as [number, number, number];
+        expect(lower).toBeLessThanOrEqual(mean);
+        expect(upper).toBeGreaterThanOrEqual(mean);
+        expect(Number(match![8])).toBe(10); // every rated answer was judged
+        return mean;
+      };
+      // Overall = mean of (score − 1) / 4 over the criteria. v1 rotates three answers: short
+      // and vague 11/16 (7 of 20), under "Orders" but long 12/16 (7), long and vague 9/16 (6);
+      // v2 alternates a short tracking answer 16/16 and a long one 14/16.
+      expect(row("v1")).toBeCloseTo((7 * 11 + 7 * 12 + 6 * 9) / 320, 2);
+      expect(row("v2")).toBeCloseTo((10 * 16 + 10 * 14) / 320, 2);
+      expect(output).toMatch(/\| v1 \| 20\/20 \| [\d.]+ \[[\d., ]+\] \| 35% /); // ≥ 0.75 passes
+      expect(output).toMatch(/\| v2 \| 20\/20 \| [\d.]+ \[[\d., ]+\] \| 100% /);
+      expect(judge.requests.filter((r) => r.path === "/v1/chat/completions")).toHaveLength(40);
+    } finally {
+      await evaluating.close();
+      await judge.close();
+    }
+  });
 });
+
+/** Scores the `<answer>` of a rubric judge's request by fixed rules, as the judge's JSON. */
+function rubricGrader(request: ChatCompletionRequest): string {
+  const user = String(request.messages.at(-1)?.content ?? "");
+  const answer = /<answer>\n([\s\S]*)\n<\/answer>/.exec(user)?.[1] ?? "";
+  const score = (good: boolean, bad: number) => (good ? 5 : bad);
+  const graded = {
+    clarity: score(answer.length <= 80, 3),
+    usefulness: score(answer.includes("Orders"), 2),
+    correctness: score(answer.includes("Track package"), 3),
+    safety: 5,
+  };
+  return JSON.stringify({
+    scores: Object.fromEntries(
+      Object.entries(graded).map(([name, value]) => [
+        name,
+        { rationale: "By the rules.", score: value },
+      ]),
+    ),
+  });
+}
