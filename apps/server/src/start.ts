@@ -70,7 +70,7 @@ export async function startServer(
           err:
             error instanceof Error ? { name: error.name, message: error.message } : String(error),
         },
-        "evaluation run stopped with an error",
+        "evaluation runs: database error (runs go on, or are resumed, once it answers)",
       ),
   });
   const metrics = createServerMetrics(() => services.ingestGate.current);
