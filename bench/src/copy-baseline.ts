@@ -2,6 +2,7 @@ import { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
 import { to as copyTo } from "pg-copy-streams";
 import { copyFromStdin } from "../../packages/db/bench/copy-rows.js";
+import { readProcessCpuSeconds } from "./process-memory.js";
 
 /** What a raw COPY of the rows an ingestion stored took. */
 export interface CopyBaseline {
@@ -10,6 +11,11 @@ export interface CopyBaseline {
   bytes: number;
   seconds: number;
   rowsPerSecond: number;
+  /**
+   * CPU time of the database per 1,000 rows: the PostgreSQL backend that ran the COPY, or on
+   * PGlite this process (the database runs in it).
+   */
+  databaseCpuMsPerThousandRows: number;
 }
 
 /** The tables an ingestion writes rows to, in COPY order. */
@@ -65,6 +71,8 @@ export async function copyBaselinePostgres(url: string): Promise<CopyBaseline> {
       for await (const chunk of stream) chunks.push(chunk as Buffer);
       exported.push({ table, columns, chunks, rows: Number(stream.rowCount ?? 0) });
     }
+    const { rows: backend } = await client.query<{ pid: number }>("SELECT pg_backend_pid() AS pid");
+    const cpuBefore = await readProcessCpuSeconds(backend[0]!.pid);
     const start = performance.now();
     await client.query("BEGIN");
     for (const { table, columns, chunks } of exported) {
@@ -72,9 +80,16 @@ export async function copyBaselinePostgres(url: string): Promise<CopyBaseline> {
     }
     await client.query("COMMIT");
     const seconds = (performance.now() - start) / 1000;
+    const cpuSeconds = (await readProcessCpuSeconds(backend[0]!.pid)) - cpuBefore;
     const rows = exported.reduce((n, e) => n + e.rows, 0);
     const bytes = exported.reduce((n, e) => n + e.chunks.reduce((m, c) => m + c.length, 0), 0);
-    return { rows, bytes, seconds, rowsPerSecond: rows / seconds };
+    return {
+      rows,
+      bytes,
+      seconds,
+      rowsPerSecond: rows / seconds,
+      databaseCpuMsPerThousandRows: (cpuSeconds * 1e6) / rows,
+    };
   } finally {
     await client.end();
   }
@@ -101,6 +116,7 @@ export async function copyBaselinePglite(dataDir: string): Promise<CopyBaseline>
       if (!result.blob) throw new Error(`bench: PGlite returned no blob for COPY of ${table}`);
       exported.push({ table, columns, blob: result.blob, rows: result.affectedRows ?? 0 });
     }
+    const cpuBefore = process.cpuUsage();
     const start = performance.now();
     await lite.transaction(async (tx) => {
       for (const { table, columns, blob } of exported) {
@@ -112,9 +128,16 @@ export async function copyBaselinePglite(dataDir: string): Promise<CopyBaseline>
       }
     });
     const seconds = (performance.now() - start) / 1000;
+    const cpu = process.cpuUsage(cpuBefore);
     const rows = exported.reduce((n, e) => n + e.rows, 0);
     const bytes = exported.reduce((n, e) => n + e.blob.size, 0);
-    return { rows, bytes, seconds, rowsPerSecond: rows / seconds };
+    return {
+      rows,
+      bytes,
+      seconds,
+      rowsPerSecond: rows / seconds,
+      databaseCpuMsPerThousandRows: (cpu.user + cpu.system) / rows,
+    };
   } finally {
     await lite.close();
   }

@@ -18,7 +18,13 @@ import { cpus, loadavg, totalmem } from "node:os";
 import pg from "pg";
 import { createScratchDatabase } from "../../packages/db/bench/scratch-database.js";
 import { measureAssignment } from "./assignment-rate.js";
-import { ingestOnPglite, ingestOnPostgres, ingestRow, ingestSizes } from "./ingest-section.js";
+import {
+  INGEST_SHAPE,
+  ingestOnPglite,
+  ingestOnPostgres,
+  ingestRow,
+  ingestSizes,
+} from "./ingest-section.js";
 import { measureIngestThroughput } from "./ingest-throughput.js";
 import { measureMetricsQueries } from "./metrics-query.js";
 import { type BenchOptions, parseBenchOptions, scaled } from "./options.js";
@@ -59,8 +65,7 @@ async function runSustained(options: BenchOptions): Promise<void> {
         progress("sustained: probing the maximum rate first");
         const probe = await measureIngestThroughput(server, {
           logEvents: scaled(options, 20_000, 1_000),
-          clients: 4,
-          flushAt: 250,
+          ...INGEST_SHAPE,
         });
         maxEventsPerSecond = probe.eventsPerSecond;
       }
@@ -70,8 +75,7 @@ async function runSustained(options: BenchOptions): Promise<void> {
       const load = await measureSustainedLoad(server, {
         eventsPerSecond: rate,
         seconds,
-        clients: 4,
-        flushAt: 250,
+        ...INGEST_SHAPE,
         windows: 6,
       });
       const first = load.windows[0]!;
@@ -114,10 +118,10 @@ async function runSdk(options: BenchOptions): Promise<void> {
       const one = await measureIngestThroughput(server, {
         logEvents: delivered,
         clients: 1,
-        flushAt: 250,
+        flushAt: INGEST_SHAPE.flushAt,
       });
       rows.push({
-        benchmark: `SDK: events delivered by one SDK instance to the server on PostgreSQL (${count(one.events)} events, batches of 250)`,
+        benchmark: `SDK: events delivered by one SDK instance to the server on PostgreSQL (${count(one.events)} events, batches of ${one.flushAt})`,
         loopkit: `${count(one.eventsPerSecond)} events/s`,
         baseline:
           maxEventsPerSecond === null

@@ -8,9 +8,21 @@ import { type BenchOptions, scaled } from "./options.js";
 import { count, mib, ms, type ReportRow } from "./report.js";
 import { startServerProcess } from "./server-process.js";
 
-/** Concurrent SDK clients and their batch size in the ingestion runs. */
-export const INGEST_CLIENTS = 4;
-export const INGEST_FLUSH_AT = 250;
+/** How the ingestion runs send: concurrent SDK clients and the events per batch of each. */
+export interface IngestShape {
+  clients: number;
+  flushAt: number;
+}
+
+/**
+ * The ingestion runs' shape: four SDK clients (say, four app instances) configured as a
+ * high-volume producer would be, with batches of 500 events, the most the server takes in one
+ * batch (about 800 KB of these events, under the SDK's 1 MiB batch size). Each batch pays fixed
+ * costs (HTTP request, key lookup, project policy, transaction, statement planning) and
+ * concurrent transactions contend in PostgreSQL, so smaller batches cost more CPU per event:
+ * bench/README.md has the measured grid.
+ */
+export const INGEST_SHAPE: IngestShape = { clients: 4, flushAt: 500 };
 
 /** Ingestion on one storage, beside its raw COPY. */
 export interface IngestResult {
@@ -31,6 +43,7 @@ function checkStored(ingest: IngestThroughput, copy: CopyBaseline): void {
 export async function ingestOnPostgres(
   options: BenchOptions,
   logEvents: number,
+  shape: IngestShape = INGEST_SHAPE,
 ): Promise<IngestResult> {
   const database = await createScratchDatabase(options.adminUrl);
   try {
@@ -39,8 +52,8 @@ export async function ingestOnPostgres(
     try {
       ingest = await measureIngestThroughput(server, {
         logEvents,
-        clients: INGEST_CLIENTS,
-        flushAt: INGEST_FLUSH_AT,
+        ...shape,
+        backends: { adminUrl: options.adminUrl, database: database.name },
       });
     } finally {
       await server.stop();
@@ -59,7 +72,10 @@ export async function ingestOnPostgres(
 }
 
 /** End to end on embedded PGlite: the server on a fresh data folder, then COPY in-process. */
-export async function ingestOnPglite(logEvents: number): Promise<IngestResult> {
+export async function ingestOnPglite(
+  logEvents: number,
+  shape: IngestShape = INGEST_SHAPE,
+): Promise<IngestResult> {
   const dataDir = await mkdtemp(join(tmpdir(), "loopkit-bench-"));
   try {
     const server = await startServerProcess({ dataDir });
@@ -67,8 +83,7 @@ export async function ingestOnPglite(logEvents: number): Promise<IngestResult> {
     try {
       ingest = await measureIngestThroughput(server, {
         logEvents,
-        clients: INGEST_CLIENTS,
-        flushAt: INGEST_FLUSH_AT,
+        ...shape,
       });
     } finally {
       await server.stop();
@@ -91,15 +106,30 @@ export function ingestSizes(options: BenchOptions): { postgres: number; pglite: 
   };
 }
 
+/**
+ * Where the CPU went, per 1,000 events: the server, the database (PostgreSQL backends; on PGlite
+ * it runs inside the server) and this process's SDK clients, beside the COPY's database CPU per
+ * 1,000 rows. Less sensitive to a busy machine than events/s.
+ */
+function cpuNote({ ingest, copy, storage }: IngestResult): string {
+  const parts = [`server ${count(ingest.serverCpuMsPerThousandEvents)} ms`];
+  if (ingest.databaseCpuMsPerThousandEvents !== null) {
+    parts.push(`PostgreSQL ${count(ingest.databaseCpuMsPerThousandEvents)} ms`);
+  }
+  parts.push(`SDK clients ${count(ingest.clientCpuMsPerThousandEvents)} ms`);
+  const copyWhere = storage === "postgres" ? "PostgreSQL" : "PGlite";
+  return `CPU per 1,000 events: ${parts.join(", ")} (COPY: ${copyWhere} ${count(copy.databaseCpuMsPerThousandRows)} ms per 1,000 rows)`;
+}
+
 /** The table row of one ingestion result. */
 export function ingestRow(result: IngestResult): ReportRow {
   const { ingest, copy } = result;
   const name = result.storage === "postgres" ? "PostgreSQL" : "embedded PGlite";
   return {
-    benchmark: `Ingestion end to end on ${name}: ${INGEST_CLIENTS} SDK clients → HTTP → server → ${name} (${count(ingest.logEvents)} log events + ${count(ingest.events - ingest.logEvents)} feedback)`,
+    benchmark: `Ingestion end to end on ${name}: ${ingest.clients} SDK clients → HTTP → server → ${name} (${count(ingest.logEvents)} log events + ${count(ingest.events - ingest.logEvents)} feedback)`,
     loopkit: `${count(ingest.eventsPerSecond)} events/s`,
     baseline: `${count(copy.rowsPerSecond)} rows/s (raw COPY of the same rows, one process)`,
     ratio: `${result.ratio.toFixed(2)} of COPY`,
-    notes: `batch of ${ingest.flushAt}: p50 ${ms(ingest.batchLatencyP50Ms)}, p99 ${ms(ingest.batchLatencyP99Ms)}; server RSS peak ${mib(ingest.serverPeakRssBytes)}, server CPU ${count(ingest.serverCpuMsPerThousandEvents)} ms per 1,000 events; ${mib(copy.bytes)} of rows`,
+    notes: `batch of ${ingest.flushAt}: p50 ${ms(ingest.batchLatencyP50Ms)}, p99 ${ms(ingest.batchLatencyP99Ms)}; server RSS peak ${mib(ingest.serverPeakRssBytes)}; ${cpuNote(result)}; ${mib(copy.bytes)} of rows`,
   };
 }

@@ -1,3 +1,4 @@
+import { sampleBackendCpu } from "./backend-cpu.js";
 import { percentile } from "./percentile.js";
 import { readProcessCpuSeconds } from "./process-memory.js";
 import { createClientPool } from "./sdk-clients.js";
@@ -19,6 +20,17 @@ export interface IngestThroughput {
   serverPeakRssBytes: number;
   /** CPU time the server process used per 1,000 events (less sensitive to a busy machine than events/s). */
   serverCpuMsPerThousandEvents: number;
+  /** CPU time of the PostgreSQL backends serving the server, per 1,000 events (null on PGlite, which runs inside the server). */
+  databaseCpuMsPerThousandEvents: number | null;
+  /** CPU time of this process (the workload and the SDK clients) per 1,000 events. */
+  clientCpuMsPerThousandEvents: number;
+}
+
+/** The PostgreSQL database the server writes to, for the CPU time of its backends. */
+export interface BackendsToSample {
+  /** A database of the same server to sample from (not the one measured). */
+  adminUrl: string;
+  database: string;
 }
 
 const yieldToIo = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -31,11 +43,21 @@ const yieldToIo = () => new Promise<void>((resolve) => setImmediate(resolve));
  */
 export async function measureIngestThroughput(
   server: ServerProcess,
-  options: { logEvents: number; clients: number; flushAt: number; highWater?: number },
+  options: {
+    logEvents: number;
+    clients: number;
+    flushAt: number;
+    highWater?: number;
+    backends?: BackendsToSample;
+  },
 ): Promise<IngestThroughput> {
   const highWater = options.highWater ?? options.clients * options.flushAt * 3;
   const memory = sampleMemory(server.pid);
+  const backends = options.backends
+    ? await sampleBackendCpu(options.backends.adminUrl, options.backends.database)
+    : null;
   const cpuBefore = await readProcessCpuSeconds(server.pid);
+  const clientCpuBefore = process.cpuUsage();
   const pool = createClientPool(server.url, server.publicKey, options.clients, options.flushAt);
   const start = performance.now();
   let events = 0;
@@ -49,7 +71,9 @@ export async function measureIngestThroughput(
   await pool.shutdown();
   const seconds = (performance.now() - start) / 1000;
   const { peakRssBytes } = await memory.stop();
+  const clientCpu = process.cpuUsage(clientCpuBefore);
   const serverCpuSeconds = (await readProcessCpuSeconds(server.pid)) - cpuBefore;
+  const databaseCpuSeconds = backends ? await backends.stop() : null;
   const latencies = pool.batches.map((b) => b.latencyMs);
   return {
     clients: options.clients,
@@ -63,5 +87,8 @@ export async function measureIngestThroughput(
     batchLatencyP99Ms: percentile(latencies, 0.99),
     serverPeakRssBytes: peakRssBytes,
     serverCpuMsPerThousandEvents: (serverCpuSeconds * 1e6) / events,
+    databaseCpuMsPerThousandEvents:
+      databaseCpuSeconds === null ? null : (databaseCpuSeconds * 1e6) / events,
+    clientCpuMsPerThousandEvents: (clientCpu.user + clientCpu.system) / events,
   };
 }
