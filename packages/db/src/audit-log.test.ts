@@ -4,7 +4,12 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createProject, type Database, listAudit, migrate, recordAudit } from "./index.js";
 import { defaultMigrationsDirectory } from "./migrations.js";
-import { openEmptyTestDatabase, openTestDatabase, testDrivers } from "./testing.js";
+import {
+  EMPTY_DATABASE_TEST_TIMEOUT_MS,
+  openEmptyTestDatabase,
+  openTestDatabase,
+  testDrivers,
+} from "./testing.js";
 
 // Expected values: each project numbers its audit entries 1, 2, 3, … in the order they were
 // recorded (migration 0006_audit_ids_per_project.sql), whatever other projects record between.
@@ -86,46 +91,50 @@ describe.each(await testDrivers())("audit ids on %s", (driver) => {
 });
 
 describe.each(await testDrivers())("migrating audit ids to per-project numbers on %s", (driver) => {
-  it("renumbers the entries recorded before, per project in their order, and counts on from there", async () => {
-    const { db } = await openEmptyTestDatabase(driver);
-    try {
-      // The schema as it was before 0006: one identity sequence across projects.
-      const before = await mkdtemp(join(tmpdir(), "loopkit-migrations-"));
-      for (const name of await readdir(defaultMigrationsDirectory())) {
-        if (/^000[1-5]_.*\.sql$/.test(name)) {
-          await copyFile(join(defaultMigrationsDirectory(), name), join(before, name));
+  it(
+    "renumbers the entries recorded before, per project in their order, and counts on from there",
+    async () => {
+      const { db } = await openEmptyTestDatabase(driver);
+      try {
+        // The schema as it was before 0006: one identity sequence across projects.
+        const before = await mkdtemp(join(tmpdir(), "loopkit-migrations-"));
+        for (const name of await readdir(defaultMigrationsDirectory())) {
+          if (/^000[1-5]_.*\.sql$/.test(name)) {
+            await copyFile(join(defaultMigrationsDirectory(), name), join(before, name));
+          }
         }
-      }
-      await migrate(db, { directory: before });
-      const a = (await createProject(db, { name: "a" })).id;
-      const b = (await createProject(db, { name: "b" })).id;
-      const order = [a, b, b, a, b, a];
-      const old: number[] = [];
-      for (const [i, project] of order.entries()) {
-        old.push((await recordAudit(db, entry(project, `step ${i}`))).id);
-      }
-      expect(old).toEqual([1, 2, 3, 4, 5, 6]);
+        await migrate(db, { directory: before });
+        const a = (await createProject(db, { name: "a" })).id;
+        const b = (await createProject(db, { name: "b" })).id;
+        const order = [a, b, b, a, b, a];
+        const old: number[] = [];
+        for (const [i, project] of order.entries()) {
+          old.push((await recordAudit(db, entry(project, `step ${i}`))).id);
+        }
+        expect(old).toEqual([1, 2, 3, 4, 5, 6]);
 
-      expect((await migrate(db)).applied).toContain("0006_audit_ids_per_project.sql");
-      const ids = async (project: string) =>
-        (await listAudit(db, project)).map((e) => [e.action, e.id]).reverse();
-      expect(await ids(a)).toEqual([
-        ["step 0", 1],
-        ["step 3", 2],
-        ["step 5", 3],
-      ]);
-      expect(await ids(b)).toEqual([
-        ["step 1", 1],
-        ["step 2", 2],
-        ["step 4", 3],
-      ]);
-      expect((await recordAudit(db, entry(b, "after"))).id).toBe(4);
-      // The log is append-only again once the migration is done.
-      await expect(
-        db.query("UPDATE audit_log SET actor = 'mallory' WHERE project_id = $1", [a]),
-      ).rejects.toThrow(/append-only/);
-    } finally {
-      await db.close();
-    }
-  });
+        expect((await migrate(db)).applied).toContain("0006_audit_ids_per_project.sql");
+        const ids = async (project: string) =>
+          (await listAudit(db, project)).map((e) => [e.action, e.id]).reverse();
+        expect(await ids(a)).toEqual([
+          ["step 0", 1],
+          ["step 3", 2],
+          ["step 5", 3],
+        ]);
+        expect(await ids(b)).toEqual([
+          ["step 1", 1],
+          ["step 2", 2],
+          ["step 4", 3],
+        ]);
+        expect((await recordAudit(db, entry(b, "after"))).id).toBe(4);
+        // The log is append-only again once the migration is done.
+        await expect(
+          db.query("UPDATE audit_log SET actor = 'mallory' WHERE project_id = $1", [a]),
+        ).rejects.toThrow(/append-only/);
+      } finally {
+        await db.close();
+      }
+    },
+    EMPTY_DATABASE_TEST_TIMEOUT_MS,
+  );
 });

@@ -4,7 +4,12 @@ import { join } from "node:path";
 import { LoopkitError } from "@loopkit/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Database, migrate, migrationStatus } from "./index.js";
-import { openEmptyTestDatabase, openTestDatabase, testDrivers } from "./testing.js";
+import {
+  EMPTY_DATABASE_TEST_TIMEOUT_MS,
+  openEmptyTestDatabase,
+  openTestDatabase,
+  testDrivers,
+} from "./testing.js";
 
 // Expected values: the migration files shipped in packages/db/migrations (listed by readdir,
 // in name order) and the tables they declare; PostgreSQL semantics of transactional DDL.
@@ -35,44 +40,52 @@ async function tableExists(db: Database, name: string): Promise<boolean> {
 }
 
 describe.each(await testDrivers())("migrations on %s", (driver) => {
-  it("migrates an empty database, then has nothing left to apply", async () => {
-    const { db } = await openEmptyTestDatabase(driver);
-    try {
-      const before = await migrationStatus(db);
-      expect(before.applied).toEqual([]);
-      expect(before.pending.slice(0, 3)).toEqual(SHIPPED);
+  it(
+    "migrates an empty database, then has nothing left to apply",
+    async () => {
+      const { db } = await openEmptyTestDatabase(driver);
+      try {
+        const before = await migrationStatus(db);
+        expect(before.applied).toEqual([]);
+        expect(before.pending.slice(0, 3)).toEqual(SHIPPED);
 
-      const first = await migrate(db);
-      expect(first.applied).toEqual(before.pending);
-      for (const table of TABLES) expect(await tableExists(db, table), table).toBe(true);
-      const month = new Date().toISOString().slice(0, 7).replace("-", "_");
-      expect(await tableExists(db, `requests_p${month}`)).toBe(true);
-      expect(await tableExists(db, `feedback_p${month}`)).toBe(true);
+        const first = await migrate(db);
+        expect(first.applied).toEqual(before.pending);
+        for (const table of TABLES) expect(await tableExists(db, table), table).toBe(true);
+        const month = new Date().toISOString().slice(0, 7).replace("-", "_");
+        expect(await tableExists(db, `requests_p${month}`)).toBe(true);
+        expect(await tableExists(db, `feedback_p${month}`)).toBe(true);
 
-      expect(await migrate(db)).toEqual({ applied: [] });
-      const after = await migrationStatus(db);
-      expect(after).toEqual({ applied: before.pending, pending: [] });
-    } finally {
-      await db.close();
-    }
-  });
+        expect(await migrate(db)).toEqual({ applied: [] });
+        const after = await migrationStatus(db);
+        expect(after).toEqual({ applied: before.pending, pending: [] });
+      } finally {
+        await db.close();
+      }
+    },
+    EMPTY_DATABASE_TEST_TIMEOUT_MS,
+  );
 
-  it("applies each file once when two migrate() calls race on one database", async () => {
-    const { db, connect } = await openEmptyTestDatabase(driver);
-    try {
-      const other = await connect();
-      const [a, b] = await Promise.all([migrate(db), migrate(other)]);
-      const all = (await migrationStatus(db)).applied;
-      expect([...a.applied, ...b.applied].sort()).toEqual(all);
-      const [count] = await db.query<{ n: number }>(
-        "SELECT count(*)::int AS n FROM loopkit_migrations",
-        [],
-      );
-      expect(count!.n).toBe(all.length);
-    } finally {
-      await db.close();
-    }
-  });
+  it(
+    "applies each file once when two migrate() calls race on one database",
+    async () => {
+      const { db, connect } = await openEmptyTestDatabase(driver);
+      try {
+        const other = await connect();
+        const [a, b] = await Promise.all([migrate(db), migrate(other)]);
+        const all = (await migrationStatus(db)).applied;
+        expect([...a.applied, ...b.applied].sort()).toEqual(all);
+        const [count] = await db.query<{ n: number }>(
+          "SELECT count(*)::int AS n FROM loopkit_migrations",
+          [],
+        );
+        expect(count!.n).toBe(all.length);
+      } finally {
+        await db.close();
+      }
+    },
+    EMPTY_DATABASE_TEST_TIMEOUT_MS,
+  );
 
   describe("a failing migration", () => {
     let db: Database;

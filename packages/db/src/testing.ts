@@ -169,6 +169,12 @@ function newDatabaseName(): string {
 }
 
 /**
+ * The time a test that opens {@link openEmptyTestDatabase} may take: a fresh PGlite (WASM
+ * start-up and initdb) alone takes 15–40 s on a loaded 2-CPU machine.
+ */
+export const EMPTY_DATABASE_TEST_TIMEOUT_MS = 120_000;
+
+/**
  * An empty database with no migrations applied, for tests of migrating itself: a new in-memory
  * PGlite, or a new PostgreSQL database dropped by `close()`. `connect` opens more pools on the
  * same PostgreSQL database (to migrate from two processes at once, say); PGlite has one.
