@@ -71,53 +71,75 @@ const LEVEL_ONE_COLUMNS: Record<UnitTotal, string> = {
 };
 
 /**
- * For each product a·b, the level-one column holding Σ aᵢ·bᵢ over single requests: a 0/1 signal
- * times itself, or times the request count, is the signal itself; the others have their own sums.
+ * Sums over requests without a user id that DISTRIBUTIONS_SQL adds up per version: the request-
+ * level products that are not a 0/1 signal. Kept out of UNITS_SQL's per-user groups, where six
+ * more aggregates in every user's group cost a fifth of its time, for values only the requests
+ * without a user need.
  */
-const REQUEST_PRODUCTS: Record<UnitProduct, string> = {
-  "requests*requests": "requests",
-  "errors*errors": "errors",
-  "errors*requests": "errors",
-  "copied*copied": "copied",
-  "copied*requests": "copied",
-  "regenerated*regenerated": "regenerated",
-  "regenerated*requests": "regenerated",
-  "edited*edited": "edited",
-  "edited*requests": "edited",
-  "abandoned*abandoned": "abandoned",
-  "abandoned*requests": "abandoned",
-  "flagged*flagged": "flagged",
-  "flagged*requests": "flagged",
-  "outcomes*outcomes": "outcomes",
-  "successes*successes": "successes",
-  "successes*outcomes": "successes",
-  "thumbs*thumbs": "thumbs",
-  "thumbsUp*thumbsUp": "thumbs_up",
-  "thumbsUp*thumbs": "thumbs_up",
-  "rated*rated": "rated",
-  "ratingSum*ratingSum": "rating_squares",
-  "ratingSum*rated": "rating_sum",
-  "costed*costed": "costed",
-  "costSum*costSum": "cost_squares",
-  "costSum*costed": "cost_sum",
-  "costSum*successes": "cost_of_successes",
-  "costSum*outcomes": "cost_of_outcomes",
-  "costed*successes": "costed_successes",
-  "costed*outcomes": "costed_outcomes",
+const REQUEST_SUMS = {
+  request_rating_squares: "sum(rating * rating) FILTER (WHERE user_hash IS NULL)",
+  request_cost_squares: "sum(cost * cost) FILTER (WHERE user_hash IS NULL)",
+  request_cost_of_successes: "sum(cost) FILTER (WHERE outcome AND user_hash IS NULL)",
+  request_cost_of_outcomes: "sum(cost) FILTER (WHERE outcome IS NOT NULL AND user_hash IS NULL)",
+  request_costed_successes: "count(cost) FILTER (WHERE outcome AND user_hash IS NULL)",
+  request_costed_outcomes: "count(cost) FILTER (WHERE outcome IS NOT NULL AND user_hash IS NULL)",
+} as const;
+
+type RequestSum = keyof typeof REQUEST_SUMS;
+
+/**
+ * For each product a·b, where Σ aᵢ·bᵢ over the requests without a user id comes from: a 0/1
+ * signal times itself, or times the request count, is the signal's own level-one total; the
+ * others are {@link REQUEST_SUMS}.
+ */
+const REQUEST_PRODUCTS: Record<UnitProduct, { total: string } | { sum: RequestSum }> = {
+  "requests*requests": { total: "requests" },
+  "errors*errors": { total: "errors" },
+  "errors*requests": { total: "errors" },
+  "copied*copied": { total: "copied" },
+  "copied*requests": { total: "copied" },
+  "regenerated*regenerated": { total: "regenerated" },
+  "regenerated*requests": { total: "regenerated" },
+  "edited*edited": { total: "edited" },
+  "edited*requests": { total: "edited" },
+  "abandoned*abandoned": { total: "abandoned" },
+  "abandoned*requests": { total: "abandoned" },
+  "flagged*flagged": { total: "flagged" },
+  "flagged*requests": { total: "flagged" },
+  "outcomes*outcomes": { total: "outcomes" },
+  "successes*successes": { total: "successes" },
+  "successes*outcomes": { total: "successes" },
+  "thumbs*thumbs": { total: "thumbs" },
+  "thumbsUp*thumbsUp": { total: "thumbs_up" },
+  "thumbsUp*thumbs": { total: "thumbs_up" },
+  "rated*rated": { total: "rated" },
+  "ratingSum*ratingSum": { sum: "request_rating_squares" },
+  "ratingSum*rated": { total: "rating_sum" },
+  "costed*costed": { total: "costed" },
+  "costSum*costSum": { sum: "request_cost_squares" },
+  "costSum*costed": { total: "cost_sum" },
+  "costSum*successes": { sum: "request_cost_of_successes" },
+  "costSum*outcomes": { sum: "request_cost_of_outcomes" },
+  "costed*successes": { sum: "request_costed_successes" },
+  "costed*outcomes": { sum: "request_costed_outcomes" },
 };
 
-/** Σ over units of a·b: a user's totals multiplied; requests without a user, Σ aᵢ·bᵢ. */
+/**
+ * Σ over users of a·b (their totals multiplied), plus for requests without a user id the 0/1
+ * products (their REQUEST_SUMS are added in toAggregate).
+ */
 function productColumn(product: UnitProduct): string {
   const [a, b] = product.split("*") as [UnitTotal, UnitTotal];
-  return `sum(CASE WHEN user_hash IS NULL THEN ${REQUEST_PRODUCTS[product]}::float8
+  const source = REQUEST_PRODUCTS[product];
+  const single = "total" in source ? `${source.total}::float8` : "0";
+  return `sum(CASE WHEN user_hash IS NULL THEN ${single}
                 ELSE ${LEVEL_ONE_COLUMNS[a]}::float8 * ${LEVEL_ONE_COLUMNS[b]}::float8 END) AS "${product}"`;
 }
 
 /**
  * Counts, sums and unit moments in one scan. Level one totals each user's requests (grouped by
- * user_hash; a version's requests without a user id fall in one group, which also keeps their
- * request-level sums of products); level two adds the totals up per version and sums the
- * products over units.
+ * user_hash; a version's requests without a user id fall in one group); level two adds the
+ * totals up per version and sums the products over units.
  */
 const UNITS_SQL = `
 WITH per_unit AS (
@@ -128,7 +150,6 @@ WITH per_unit AS (
          count(*) FILTER (WHERE outcome) AS successes,
          count(rating) AS rated,
          coalesce(sum(rating), 0) AS rating_sum,
-         coalesce(sum(rating * rating), 0) AS rating_squares,
          count(thumbs) AS thumbs,
          count(*) FILTER (WHERE thumbs) AS thumbs_up,
          count(*) FILTER (WHERE copied) AS copied,
@@ -138,12 +159,7 @@ WITH per_unit AS (
          count(*) FILTER (WHERE CASE WHEN flags = '{}'::jsonb THEN false
                                      ELSE loopkit_is_flagged(flags) END) AS flagged,
          count(cost) AS costed,
-         coalesce(sum(cost), 0) AS cost_sum,
-         coalesce(sum(cost * cost), 0) AS cost_squares,
-         coalesce(sum(cost) FILTER (WHERE outcome), 0) AS cost_of_successes,
-         coalesce(sum(cost) FILTER (WHERE outcome IS NOT NULL), 0) AS cost_of_outcomes,
-         count(cost) FILTER (WHERE outcome) AS costed_successes,
-         count(cost) FILTER (WHERE outcome IS NOT NULL) AS costed_outcomes
+         coalesce(sum(cost), 0) AS cost_sum
   FROM (${FROM_ROLLUPS}) counted
   GROUP BY version, bucket_start, user_hash
 )
@@ -161,7 +177,6 @@ SELECT version, bucket_start,
        sum(flagged)::int AS flagged,
        sum(costed)::int AS costed,
        sum(cost_sum)::float8 AS cost_sum,
-       sum(cost_squares)::float8 AS cost_sum_squares,
        count(user_hash)::int AS users,
        sum(CASE WHEN user_hash IS NULL THEN requests ELSE 1 END)::int AS units,
        ${UNIT_PRODUCTS.map(productColumn).join(",\n       ")}
@@ -177,8 +192,9 @@ function percentileOf(q: string): string {
 }
 
 /**
- * Latency percentiles with their intervals, and the rating histogram (whole stars counted as
- * they pass, other normalised values grouped from an array), in one more scan. Each
+ * Latency percentiles with their intervals, the rating histogram (whole stars counted as they
+ * pass, other normalised values grouped from an array), Σ cost² and the REQUEST_SUMS, in one more
+ * scan. Each
  * group's latencies are sorted once (a small in-memory sort per group, not one external sort of
  * every row by group) and read at the percentiles' ranks, h = (n − 1)·q interpolated like
  * percentile_cont, and at the interval ranks of loopkit_quantile_ranks (migration 0007); `$9` is
@@ -193,7 +209,8 @@ SELECT version, bucket_start,
                 AS whole(value, n) WHERE n > 0
               UNION ALL
               SELECT rating::text, count(*) FROM unnest(other_ratings) rating GROUP BY rating) h)
-         AS rating_counts
+         AS rating_counts,
+       cost_sum_squares, ${Object.keys(REQUEST_SUMS).join(", ")}
 FROM (SELECT version, bucket_start,
              array_agg(latency_ms) FILTER (WHERE latency_ms IS NOT NULL) AS latencies,
              count(*) FILTER (WHERE rating = 1) AS r1,
@@ -201,7 +218,11 @@ FROM (SELECT version, bucket_start,
              count(*) FILTER (WHERE rating = 3) AS r3,
              count(*) FILTER (WHERE rating = 4) AS r4,
              count(*) FILTER (WHERE rating = 5) AS r5,
-             array_agg(rating) FILTER (WHERE rating NOT IN (1, 2, 3, 4, 5)) AS other_ratings
+             array_agg(rating) FILTER (WHERE rating NOT IN (1, 2, 3, 4, 5)) AS other_ratings,
+             coalesce(sum(cost * cost), 0)::float8 AS cost_sum_squares,
+             ${Object.entries(REQUEST_SUMS)
+               .map(([name, sum]) => `coalesce(${sum}, 0)::float8 AS ${name}`)
+               .join(",\n             ")}
       FROM (${FROM_ROLLUPS}) measured
       GROUP BY version, bucket_start) grouped,
 LATERAL (SELECT array_agg(x ORDER BY x) AS sorted, count(*) AS n FROM unnest(latencies) x) s,
@@ -224,18 +245,18 @@ type UnitsRow = Record<UnitProduct, number> & {
   flagged: number;
   costed: number;
   cost_sum: number;
-  cost_sum_squares: number;
   users: number;
   units: number;
 };
 
-interface DistributionsRow {
+type DistributionsRow = {
   version: string;
   bucket_start: Date | null;
   percentiles: [number | null, number | null];
   bounds: [number | null, number | null, number | null, number | null];
   rating_counts: Record<string, number> | null;
-}
+  cost_sum_squares: number;
+} & Record<RequestSum, number>;
 
 function toAggregate(
   row: UnitsRow,
@@ -243,7 +264,10 @@ function toAggregate(
   confidence: number,
 ): VersionAggregate {
   const products = {} as Record<UnitProduct, number>;
-  for (const product of UNIT_PRODUCTS) products[product] = row[product];
+  for (const product of UNIT_PRODUCTS) {
+    const source = REQUEST_PRODUCTS[product];
+    products[product] = row[product] + ("sum" in source ? (distributions?.[source.sum] ?? 0) : 0);
+  }
   const [p50, p95] = distributions?.percentiles ?? [null, null];
   const bounds = distributions?.bounds;
   return {
@@ -262,7 +286,7 @@ function toAggregate(
     flagged: row.flagged,
     costed: row.costed,
     costMicrosSum: row.cost_sum,
-    costMicrosSumSquares: row.cost_sum_squares,
+    costMicrosSumSquares: distributions?.cost_sum_squares ?? 0,
     latencyP50: p50,
     latencyP95: p95,
     latencyIntervals:
