@@ -1,9 +1,8 @@
 import type { AddressInfo } from "node:net";
 import express from "express";
 import { describe, expect, it } from "vitest";
-import { recordingFetch } from "../test/recording-fetch.js";
+import { recordingLoopkit } from "../test/recording-fetch.js";
 import { loopkitExpress } from "./express.js";
-import { createLoopkit } from "./index.js";
 
 async function serve(app: express.Express) {
   const server = app.listen(0, "127.0.0.1");
@@ -14,13 +13,7 @@ async function serve(app: express.Express) {
 
 describe("loopkitExpress (a real Express app over HTTP)", () => {
   it("gives each request an id, logs with it through req.loopkit, and flushes on response end", async () => {
-    const { fetch, sent } = recordingFetch();
-    const loopkit = createLoopkit({
-      baseUrl: "http://loopkit.test",
-      apiKey: "lk_pub_test",
-      fetch,
-      flushIntervalMs: 60_000,
-    });
+    const { loopkit, sent } = recordingLoopkit();
     const app = express();
     app.use(loopkitExpress({ loopkit, flushOnEnd: true }));
     app.get("/chat", (req, res) => {

@@ -1,17 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { recordingFetch } from "../test/recording-fetch.js";
+import { recordingLoopkit } from "../test/recording-fetch.js";
 import { withLoopkit } from "./fetch-handler.js";
-import { createLoopkit } from "./index.js";
 
 describe("withLoopkit (fetch handlers)", () => {
   it("passes a request-scoped client, sets the id header, and flushes when the body has been read", async () => {
-    const { fetch, sent } = recordingFetch();
-    const loopkit = createLoopkit({
-      baseUrl: "http://loopkit.test",
-      apiKey: "lk_pub_test",
-      fetch,
-      flushIntervalMs: 60_000,
-    });
+    const { loopkit, sent } = recordingLoopkit();
     const handler = withLoopkit(
       (_request, lk) => {
         lk.log({ promptName: "chat", output: "streamed" });

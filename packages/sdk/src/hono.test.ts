@@ -1,18 +1,11 @@
 import { Hono } from "hono";
 import { describe, expect, it } from "vitest";
-import { recordingFetch } from "../test/recording-fetch.js";
+import { recordingLoopkit } from "../test/recording-fetch.js";
 import { loopkitHono } from "./hono.js";
-import { createLoopkit } from "./index.js";
 
 describe("loopkitHono (a real Hono app)", () => {
   it("exposes c.get('loopkit') with the request id, and flushes through waitUntil", async () => {
-    const { fetch, sent } = recordingFetch();
-    const loopkit = createLoopkit({
-      baseUrl: "http://loopkit.test",
-      apiKey: "lk_pub_test",
-      fetch,
-      flushIntervalMs: 60_000,
-    });
+    const { loopkit, sent } = recordingLoopkit();
     const app = new Hono();
     app.use(loopkitHono({ loopkit, flushOnEnd: true }));
     app.post("/chat", (c) => {

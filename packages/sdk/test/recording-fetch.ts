@@ -3,7 +3,12 @@
  * `accepted` result per event) and records every request, for unit tests of what the client
  * puts on the wire. Delivery to the real server is tested in `test/`.
  */
-import type { OutgoingEvent } from "../src/client.js";
+import {
+  createLoopkit,
+  type Loopkit,
+  type LoopkitOptions,
+  type OutgoingEvent,
+} from "../src/client.js";
 import type { FetchLike } from "../src/transport.js";
 
 /** One recorded request. */
@@ -27,4 +32,23 @@ export function recordingFetch(): { fetch: FetchLike; sent: Sent[] } {
     });
   };
   return { fetch: fetchFn, sent };
+}
+
+/**
+ * A client with a public test key that sends through {@link recordingFetch} and flushes only when
+ * asked (the interval is a minute), and the requests it sent.
+ */
+export function recordingLoopkit(options: Partial<LoopkitOptions> = {}): {
+  loopkit: Loopkit;
+  sent: Sent[];
+} {
+  const { fetch, sent } = recordingFetch();
+  const loopkit = createLoopkit({
+    baseUrl: "http://loopkit.test",
+    apiKey: "lk_pub_test",
+    fetch,
+    flushIntervalMs: 60_000,
+    ...options,
+  });
+  return { loopkit, sent };
 }
