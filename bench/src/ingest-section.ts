@@ -121,6 +121,13 @@ function cpuNote({ ingest, copy, storage }: IngestResult): string {
   return `CPU per 1,000 events: ${parts.join(", ")} (COPY: ${copyWhere} ${count(copy.databaseCpuMsPerThousandRows)} ms per 1,000 rows)`;
 }
 
+/** The four most frequent states of the PostgreSQL backends (running, idle, a wait event). */
+function backendsNote({ ingest }: IngestResult): string | null {
+  if (ingest.databaseStates === null) return null;
+  const top = Object.entries(ingest.databaseStates).slice(0, 4);
+  return `PostgreSQL backends ${top.map(([state, share]) => `${state} ${(share * 100).toFixed(0)}%`).join(", ")} of samples`;
+}
+
 /** The table row of one ingestion result. */
 export function ingestRow(result: IngestResult): ReportRow {
   const { ingest, copy } = result;
@@ -130,6 +137,14 @@ export function ingestRow(result: IngestResult): ReportRow {
     loopkit: `${count(ingest.eventsPerSecond)} events/s`,
     baseline: `${count(copy.rowsPerSecond)} rows/s (raw COPY of the same rows, one process)`,
     ratio: `${result.ratio.toFixed(2)} of COPY`,
-    notes: `batch of ${ingest.flushAt}: p50 ${ms(ingest.batchLatencyP50Ms)}, p99 ${ms(ingest.batchLatencyP99Ms)}; server RSS peak ${mib(ingest.serverPeakRssBytes)}; ${cpuNote(result)}; ${mib(copy.bytes)} of rows`,
+    notes: [
+      `batch of ${ingest.flushAt}: p50 ${ms(ingest.batchLatencyP50Ms)}, p99 ${ms(ingest.batchLatencyP99Ms)}`,
+      `server RSS peak ${mib(ingest.serverPeakRssBytes)}`,
+      cpuNote(result),
+      backendsNote(result),
+      `${mib(copy.bytes)} of rows`,
+    ]
+      .filter((note) => note !== null)
+      .join("; "),
   };
 }

@@ -1,4 +1,4 @@
-import { sampleBackendCpu } from "./backend-cpu.js";
+import { type BackendActivity, sampleBackends } from "./backend-sampler.js";
 import { percentile } from "./percentile.js";
 import { readProcessCpuSeconds } from "./process-memory.js";
 import { createClientPool } from "./sdk-clients.js";
@@ -22,6 +22,8 @@ export interface IngestThroughput {
   serverCpuMsPerThousandEvents: number;
   /** CPU time of the PostgreSQL backends serving the server, per 1,000 events (null on PGlite, which runs inside the server). */
   databaseCpuMsPerThousandEvents: number | null;
+  /** What the PostgreSQL backends were doing, as shares of samples (null on PGlite). */
+  databaseStates: BackendActivity["states"] | null;
   /** CPU time of this process (the workload and the SDK clients) per 1,000 events. */
   clientCpuMsPerThousandEvents: number;
 }
@@ -54,7 +56,7 @@ export async function measureIngestThroughput(
   const highWater = options.highWater ?? options.clients * options.flushAt * 3;
   const memory = sampleMemory(server.pid);
   const backends = options.backends
-    ? await sampleBackendCpu(options.backends.adminUrl, options.backends.database)
+    ? await sampleBackends(options.backends.adminUrl, options.backends.database)
     : null;
   const cpuBefore = await readProcessCpuSeconds(server.pid);
   const clientCpuBefore = process.cpuUsage();
@@ -73,7 +75,7 @@ export async function measureIngestThroughput(
   const { peakRssBytes } = await memory.stop();
   const clientCpu = process.cpuUsage(clientCpuBefore);
   const serverCpuSeconds = (await readProcessCpuSeconds(server.pid)) - cpuBefore;
-  const databaseCpuSeconds = backends ? await backends.stop() : null;
+  const database = backends ? await backends.stop() : null;
   const latencies = pool.batches.map((b) => b.latencyMs);
   return {
     clients: options.clients,
@@ -87,8 +89,8 @@ export async function measureIngestThroughput(
     batchLatencyP99Ms: percentile(latencies, 0.99),
     serverPeakRssBytes: peakRssBytes,
     serverCpuMsPerThousandEvents: (serverCpuSeconds * 1e6) / events,
-    databaseCpuMsPerThousandEvents:
-      databaseCpuSeconds === null ? null : (databaseCpuSeconds * 1e6) / events,
+    databaseCpuMsPerThousandEvents: database === null ? null : (database.cpuSeconds * 1e6) / events,
+    databaseStates: database?.states ?? null,
     clientCpuMsPerThousandEvents: (clientCpu.user + clientCpu.system) / events,
   };
 }
