@@ -1,3 +1,4 @@
+import { BoundedNumber } from "@loopkit/core";
 import { createEvaluationStore } from "@loopkit/db";
 import { type EvaluationStore, summarizePairwiseRun, summarizeRubricRun } from "@loopkit/evaluator";
 import { TRPCError, type TRPCRouterRecord } from "@trpc/server";
@@ -5,20 +6,20 @@ import { z } from "zod";
 import { startEvaluationRun } from "../evaluations/start-run.js";
 import type { LoopkitServices } from "../services.js";
 import { secretProcedure } from "../trpc.js";
-import { Name, Timestamp } from "./input-schemas.js";
+import { Label, Name, Timestamp } from "./input-schemas.js";
 
 const Sample = z.object({
   size: z.number().int().min(1).max(500).default(50),
   promptName: Name.optional(),
-  seed: z.string().min(1).max(200).optional(),
+  seed: Label.optional(),
   from: Timestamp.optional(),
   to: Timestamp.optional(),
   withFeedback: z.boolean().optional(),
 });
 
 const RunOptions = {
-  name: z.string().min(1).max(200).optional(),
-  budgetUsd: z.number().positive().max(10_000).optional(),
+  name: Label.optional(),
+  budgetUsd: BoundedNumber.positive().max(10_000).optional(),
   concurrency: z.number().int().min(1).max(32).default(4),
   sample: Sample.default({ size: 50 }),
 };

@@ -1,4 +1,4 @@
-import { ExperimentConfig, emptyVersionAggregate } from "@loopkit/core";
+import { BoundedNumber, ExperimentConfig, emptyVersionAggregate } from "@loopkit/core";
 import {
   createExperiment,
   type ExperimentStatus,
@@ -16,7 +16,7 @@ import { TRPCError, type TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
 import { assignmentConfigs, variantWeights } from "../experiments/assignment-configs.js";
 import { projectProcedure, secretProcedure } from "../trpc.js";
-import { Name, Person } from "./input-schemas.js";
+import { Name, Person, Token } from "./input-schemas.js";
 
 const KeyInput = z.object({ key: Name, actor: Person.optional() });
 
@@ -74,7 +74,7 @@ export const experimentsRouter = {
    * `{ notModified: true, etag }`, so frequent refreshes cost one small query.
    */
   config: projectProcedure
-    .input(z.object({ ifNoneMatch: z.string().max(200).optional() }).optional())
+    .input(z.object({ ifNoneMatch: Token.optional() }).optional())
     .query(async ({ ctx, input }) => {
       const running = await listExperiments(ctx.services.db, ctx.projectId, {
         status: "running",
@@ -97,11 +97,13 @@ export const experimentsRouter = {
     .input(
       z.object({
         key: Name,
-        mde: z.number().positive().max(1e9).optional(),
+        mde: BoundedNumber.positive().max(1e9).optional(),
         alpha: z.number().gt(0).lt(0.5).default(0.05),
         sequential: z.boolean().default(true),
         guardrails: z
-          .array(z.object({ metric: Name, maxRelativeDegradation: z.number().positive().max(10) }))
+          .array(
+            z.object({ metric: Name, maxRelativeDegradation: BoundedNumber.positive().max(10) }),
+          )
           .max(20)
           .optional(),
       }),

@@ -1,16 +1,18 @@
+import { BoundedNumber, LIMITS } from "@loopkit/core";
 import { versionAggregates } from "@loopkit/db";
 import { compareVersions, METRIC_NAMES } from "@loopkit/metrics";
 import type { TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
 import { secretProcedure } from "../trpc.js";
+import { Name } from "./input-schemas.js";
 
 const CompareInput = z.object({
-  promptName: z.string().min(1).optional(),
+  promptName: Name.optional(),
   from: z.iso.datetime({ offset: true }).optional(),
   to: z.iso.datetime({ offset: true }).optional(),
-  tags: z.array(z.string().min(1)).max(32).optional(),
+  tags: z.array(Name).max(LIMITS.maxTags).optional(),
   /** The version the others are compared with; default: the one with most requests. */
-  baseline: z.string().min(1).optional(),
+  baseline: Name.optional(),
   /** Metrics to report and test (Holm-adjusted together); default: all. */
   metrics: z.array(z.enum(METRIC_NAMES)).min(1).max(METRIC_NAMES.length).optional(),
   /** Level of every interval (latency percentile intervals included) and 1 − α of verdicts. */
@@ -19,7 +21,7 @@ const CompareInput = z.object({
    * Read differences through always-valid confidence sequences, for a dashboard refreshed at
    * will; `tuning` is the total sample size where they are tightest (default 5000).
    */
-  sequential: z.object({ tuning: z.number().positive().max(1e9).optional() }).optional(),
+  sequential: z.object({ tuning: BoundedNumber.positive().max(1e9).optional() }).optional(),
 });
 
 /** Quality, safety and cost metrics: secret keys. */

@@ -13,6 +13,7 @@ import { TRPCError, type TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
 import { type ApiKeyKind, apiKeyPrefix, generateApiKey, hashApiKey } from "../auth/api-keys.js";
 import { adminProcedure, secretProcedure } from "../trpc.js";
+import { Label } from "./input-schemas.js";
 
 const KeyKind = z.enum(["public", "secret"]);
 
@@ -41,16 +42,14 @@ export async function issueApiKey(
 /** Projects and their keys. Creating and listing projects needs the admin token. */
 export const projectsRouter = {
   /** Creates a project with a public and a secret key (shown once). */
-  create: adminProcedure
-    .input(z.object({ name: z.string().min(1).max(200) }))
-    .mutation(async ({ ctx, input }) =>
-      ctx.services.db.transaction(async (tx) => {
-        const project = await createProject(tx, { name: input.name });
-        const publicKey = await issueApiKey(tx, project.id, "public");
-        const secretKey = await issueApiKey(tx, project.id, "secret");
-        return { project, publicKey: publicKey.key, secretKey: secretKey.key };
-      }),
-    ),
+  create: adminProcedure.input(z.object({ name: Label })).mutation(async ({ ctx, input }) =>
+    ctx.services.db.transaction(async (tx) => {
+      const project = await createProject(tx, { name: input.name });
+      const publicKey = await issueApiKey(tx, project.id, "public");
+      const secretKey = await issueApiKey(tx, project.id, "secret");
+      return { project, publicKey: publicKey.key, secretKey: secretKey.key };
+    }),
+  ),
 
   /** Every project (admin). */
   list: adminProcedure.query(({ ctx }) => listProjects(ctx.services.db)),
@@ -62,7 +61,7 @@ export const projectsRouter = {
   updateSettings: secretProcedure
     .input(
       z.object({
-        name: z.string().min(1).max(200).optional(),
+        name: Label.optional(),
         redactPii: z.boolean().optional(),
         retentionDays: z.number().int().min(1).max(3650).nullable().optional(),
       }),

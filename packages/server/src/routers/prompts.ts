@@ -20,7 +20,7 @@ import {
 import { TRPCError, type TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
 import { secretProcedure } from "../trpc.js";
-import { Comment, Name, Person, present } from "./input-schemas.js";
+import { Comment, Name, Person, PromptParams, present, Template } from "./input-schemas.js";
 
 const Status = z.enum(["draft", "shadow", "experiment", "production", "retired"]);
 
@@ -52,12 +52,9 @@ export const promptsRouter = {
       VersionRef.extend({
         // Approvals name a version as `prompt@version`, split at the last "@".
         version: Name.refine((v) => !v.includes("@"), "a version name cannot contain @"),
-        template: z
-          .string()
-          .max(256 * 1024)
-          .optional(),
+        template: Template.optional(),
         model: Name.optional(),
-        params: z.record(z.string().max(256), z.unknown()).optional(),
+        params: PromptParams.optional(),
         createdBy: Person.optional(),
       }),
     )

@@ -2,7 +2,7 @@ import { listRequests } from "@loopkit/db";
 import type { TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
 import { secretProcedure } from "../trpc.js";
-import { Name, present, Timestamp } from "./input-schemas.js";
+import { Cursor, Name, present, Timestamp } from "./input-schemas.js";
 
 /** The request explorer: secret keys. */
 export const requestsRouter = {
@@ -14,7 +14,7 @@ export const requestsRouter = {
     .input(
       z
         .object({
-          cursor: z.string().max(500).nullish(),
+          cursor: Cursor.nullish(),
           limit: z.number().int().min(1).max(200).default(50),
           promptName: Name.optional(),
           promptVersion: Name.optional(),
