@@ -12,6 +12,7 @@ import {
   createLoopkitServices,
   type JudgeLlmSettings,
   type LoopkitServices,
+  type LoopkitServicesOptions,
   type ServerLimits,
 } from "./services.js";
 
@@ -53,12 +54,16 @@ async function makeProject(db: Database, name: string): Promise<TestProject> {
 /**
  * Starts a server with two projects (A and B) for isolation tests, on a fresh database of
  * `driver`, or on `options.db` (a migrated database the test opened itself, e.g. with a small
- * pool; closed with the server).
+ * pool; closed with the server); `options.onInputRefused` replaces the warning on the console.
  */
 export async function startTestServer(
   driver: TestDriver,
   limits: Partial<ServerLimits> = {},
-  options: { llm?: JudgeLlmSettings; db?: Database } = {},
+  options: {
+    llm?: JudgeLlmSettings;
+    db?: Database;
+    onInputRefused?: LoopkitServicesOptions["onInputRefused"];
+  } = {},
 ): Promise<TestServer> {
   const db = options.db ?? (await openTestDatabase(driver));
   const services = createLoopkitServices({
@@ -67,6 +72,7 @@ export async function startTestServer(
     adminToken: ADMIN_TOKEN,
     limits,
     ...(options.llm ? { llm: options.llm } : {}),
+    ...(options.onInputRefused ? { onInputRefused: options.onInputRefused } : {}),
   });
   const handler = createNodeHandler(services, { corsOrigins: ["https://app.example"] });
   const server = createServer((req, res) => {
@@ -75,6 +81,10 @@ export async function startTestServer(
       res.end();
     }
   });
+  // As apps/server does: with Node's 5 s default, a test that stalls the event loop past it
+  // (opening a second PGlite) could send its next fetch on a kept-alive socket the server is
+  // closing at that moment, which fails with ECONNRESET (nodejs/undici#3141).
+  server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const a = await makeProject(db, "A");
