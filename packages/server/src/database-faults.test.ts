@@ -1,13 +1,14 @@
 /**
  * Every error classified here is produced by the real driver (pg against PostgreSQL, PGlite),
  * not built by hand: a refused connection, a backend terminated by an administrator, a pool
- * that stayed busy, a closed pool and a closed PGlite.
+ * that stayed busy, a closed pool and a closed PGlite; and the data errors that input causes,
+ * from bound parameters the database refuses.
  */
 import { createServer } from "node:net";
 import { createDatabase, type Database } from "@loopkit/db";
 import { testDrivers } from "@loopkit/db/testing";
-import { describe, expect, it } from "vitest";
-import { databaseFault } from "./database-faults.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { databaseFault, inputFault } from "./database-faults.js";
 
 const postgresUrl =
   process.env.LOOPKIT_TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
@@ -92,10 +93,121 @@ describe.runIf((await testDrivers()).includes("postgres"))("databaseFault on Pos
   });
 });
 
-describe("databaseFault on values that are not driver errors", () => {
-  it("answers null", () => {
-    for (const value of [undefined, null, "ECONNREFUSED", 42, new Error("boom"), {}]) {
+describe("databaseFault and inputFault on values that are not driver errors", () => {
+  it("answer null", () => {
+    for (const value of [
+      undefined,
+      null,
+      "ECONNREFUSED",
+      42,
+      new Error("boom"),
+      {},
+      { message: "m", code: "toString" },
+    ]) {
       expect(databaseFault(value)).toBeNull();
+      expect(inputFault(value, "x")).toBeNull();
     }
+  });
+});
+
+/**
+ * Bound parameters PostgreSQL refuses, each with the SQLSTATE it answers (PostgreSQL 15 manual,
+ * Appendix A "PostgreSQL Error Codes"; the values are ones its input functions refuse).
+ */
+const REFUSED_INPUT: {
+  sqlstate: string;
+  what: string;
+  run: (db: Database) => Promise<unknown>;
+  /** PGlite's WASM stack takes 1,000,000 levels of jsonb; deeper aborts the process itself. */
+  postgresOnly?: boolean;
+}[] = [
+  {
+    sqlstate: "22021",
+    what: "a NUL in a text parameter",
+    run: (db) => db.query("SELECT $1::text", ["before\u0000after"]),
+  },
+  {
+    sqlstate: "22P05",
+    what: "a NUL escape in a jsonb parameter",
+    run: (db) => db.query("SELECT $1::jsonb", ['{"k":"\\u0000"}']),
+  },
+  {
+    sqlstate: "22003",
+    what: "2^31 as an integer",
+    run: (db) => db.query("SELECT $1::integer", ["2147483648"]),
+  },
+  {
+    sqlstate: "22001",
+    what: "three characters into a varchar(2) column",
+    run: (db) =>
+      db.transaction(async (tx) => {
+        await tx.query("CREATE TEMP TABLE short_texts (v varchar(2)) ON COMMIT DROP");
+        await tx.query("INSERT INTO short_texts VALUES ($1)", ["abc"]);
+      }),
+  },
+  {
+    sqlstate: "22007",
+    what: "a time that is not one",
+    run: (db) => db.query("SELECT $1::timestamptz", ["yesterday at noonish"]),
+  },
+  {
+    sqlstate: "22008",
+    what: "year 0 (there is none)",
+    run: (db) => db.query("SELECT $1::timestamptz", ["0000-01-01T00:00:00Z"]),
+  },
+  {
+    sqlstate: "22P02",
+    what: "a malformed uuid",
+    run: (db) => db.query("SELECT $1::uuid", ["not-a-uuid"]),
+  },
+  {
+    sqlstate: "54001",
+    what: "JSON nested past the stack limit",
+    postgresOnly: true,
+    run: (db) => db.query("SELECT $1::jsonb", [`${"[".repeat(500_000)}${"]".repeat(500_000)}`]),
+  },
+];
+
+describe.each(await testDrivers())("inputFault on %s", (driver) => {
+  let db: Database;
+  beforeAll(async () => {
+    db =
+      driver === "postgres"
+        ? await createDatabase({ url: postgresUrl, poolSize: 1 })
+        : await createDatabase();
+  }, 120_000);
+  afterAll(() => db?.close());
+
+  it.each(REFUSED_INPUT.filter((c) => driver === "postgres" || !c.postgresOnly))(
+    "$what is INVALID_INPUT ($sqlstate), its message naming neither SQL nor value",
+    async (c) => {
+      const error = await rejection(c.run(db));
+      expect((error as { code?: string }).code).toBe(c.sqlstate);
+      const fault = inputFault(error, "requests.list");
+      expect(fault?.sqlstate).toBe(c.sqlstate);
+      expect(fault?.error.code).toBe("INVALID_INPUT");
+      expect(fault?.error.message).toMatch(
+        new RegExp(
+          `^requests\\.list: the database refused a value of the input \\(SQLSTATE ${c.sqlstate}\\): `,
+        ),
+      );
+      expect(fault?.error.message).not.toMatch(/SELECT|INSERT|\$1|abc|not-a-uuid|2147483648/);
+      expect(fault?.error.message).not.toContain("\u0000");
+      expect(fault?.databaseMessage).not.toMatch(/"/);
+      expect(databaseFault(error)).toBeNull();
+    },
+  );
+
+  it("errors of the server's own making (division by zero, a syntax error, a unique violation) are not input faults", async () => {
+    expect(inputFault(await rejection(db.query("SELECT 1/0")), "x")).toBeNull();
+    expect(inputFault(await rejection(db.query("SELEKT 1")), "x")).toBeNull();
+    const duplicate = await rejection(
+      db.transaction(async (tx) => {
+        await tx.query("CREATE TEMP TABLE once (v int PRIMARY KEY) ON COMMIT DROP");
+        await tx.query("INSERT INTO once VALUES (1), (1)");
+      }),
+    );
+    expect((duplicate as { code?: string }).code).toBe("23505");
+    expect(inputFault(duplicate, "x")).toBeNull();
   });
 });

@@ -60,6 +60,77 @@ export function databaseFault(error: unknown): LoopkitError | null {
   return null;
 }
 
+const UNSTORABLE_TEXT =
+  "a text holds a character the database cannot store (NUL, or an unpaired UTF-16 surrogate): remove it";
+
+/**
+ * PostgreSQL data errors that a value sent by the caller causes (SQLSTATE class 22 and the
+ * statement-complexity limit), with what the caller should change. Class 22 errors that come
+ * from the server's own computation (22012 division_by_zero, 22023 invalid_parameter_value…)
+ * are not listed: they are bugs, and stay 500.
+ */
+const INPUT_SQLSTATE = new Map<string, string>([
+  ["22021", UNSTORABLE_TEXT],
+  ["22P05", UNSTORABLE_TEXT],
+  ["22003", "a number is beyond the range the database holds: send a smaller one"],
+  ["22001", "a text is longer than the database holds: send a shorter one"],
+  [
+    "22007",
+    "a date or time is not in a form the database reads: send ISO 8601 (2026-01-31T12:00:00Z)",
+  ],
+  ["22008", "a date or time is out of the range the database holds: send a real date"],
+  [
+    "22P02",
+    "a value is not in the form the database expects (a malformed id, number or cursor): send it as the API reference describes",
+  ],
+  [
+    "54001",
+    "the input is too complex for the database (nested too deeply): flatten it or send less",
+  ],
+]);
+
+/** A database refusal of input that the procedure's schema let through: a schema gap. */
+export interface InputFault {
+  /** `INVALID_INPUT`, with a message that names the procedure and holds no SQL or data. */
+  error: LoopkitError;
+  /** The database's SQLSTATE (`22021`). */
+  sqlstate: string;
+  /** The database's message up to its first colon, quoted values dropped (`value … is out of range for type integer`). */
+  databaseMessage: string;
+}
+
+/** Characters of the database's message kept for the log. */
+const MAX_DATABASE_MESSAGE = 200;
+
+/**
+ * Classifies a PostgreSQL data error caused by the input of `procedure` (NUL in a text, a
+ * number beyond its column, a malformed uuid or time, input nested past the database's stack;
+ * see `INPUT_SQLSTATE`) as `INVALID_INPUT` (HTTP 400), the last line of defence behind the
+ * input schemas. The answer's message names the procedure and the kind of value, never the
+ * SQL or the value; the database's message is kept apart, cut at its first colon with its quoted values dropped, for the
+ * warning that makes the schema gap visible. Anything else gives null.
+ */
+export function inputFault(error: unknown, procedure: string): InputFault | null {
+  for (const cause of causes(error)) {
+    const sqlstate = typeof cause.code === "string" ? cause.code : "";
+    const advice = INPUT_SQLSTATE.get(sqlstate);
+    if (advice === undefined) continue;
+    return {
+      error: new LoopkitError(
+        "INVALID_INPUT",
+        `${procedure}: the database refused a value of the input (SQLSTATE ${sqlstate}): ${advice}`,
+        { cause: error },
+      ),
+      sqlstate,
+      databaseMessage: cause.message
+        .split(":")[0]!
+        .replace(/"[^"]*"?/g, "…")
+        .slice(0, MAX_DATABASE_MESSAGE),
+    };
+  }
+  return null;
+}
+
 interface ErrorLike {
   message: string;
   code?: unknown;

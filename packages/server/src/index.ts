@@ -22,6 +22,7 @@ export {
   createLoopkitServices,
   DEFAULT_LIMITS,
   type IngestCounts,
+  type InputRefusal,
   type JudgeLlmSettings,
   type LoopkitServices,
   type LoopkitServicesOptions,

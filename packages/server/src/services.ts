@@ -60,6 +60,30 @@ export interface LoopkitServices {
   onBackgroundError: (error: unknown) => void;
   /** Called after each committed batch with its counts (for metrics such as events ingested). */
   onIngested: (counts: IngestCounts) => void;
+  /**
+   * Called when the database refused a value that a procedure's input schema let through (a
+   * schema gap; the caller got 400 `INVALID_INPUT`). Default: a warning on the console.
+   */
+  onInputRefused: (refusal: InputRefusal) => void;
+}
+
+/** A value the database refused after the input schema let it through: what a warning says. */
+export interface InputRefusal {
+  /** The request's `x-request-id`, or null for an in-process call. */
+  requestId: string | null;
+  /** The procedure's path (`requests.list`). */
+  procedure: string;
+  /** PostgreSQL's SQLSTATE (`22P02`). */
+  sqlstate: string;
+  /** The database's message up to its first colon, quoted values dropped (`value … is out of range for type integer`). */
+  databaseMessage: string;
+}
+
+/** The default {@link LoopkitServices.onInputRefused}: one warning line on the console. */
+function warnInputRefused(refusal: InputRefusal): void {
+  console.warn(
+    `loopkit: the database refused input of ${refusal.procedure} that its schema let through (SQLSTATE ${refusal.sqlstate}: ${refusal.databaseMessage}; request ${refusal.requestId ?? "in-process"}); answered 400 INVALID_INPUT`,
+  );
 }
 
 /** How many events of a committed batch were accepted, duplicates, or rejected. */
@@ -78,6 +102,7 @@ export interface LoopkitServicesOptions extends BackgroundRunOptions {
   llm?: JudgeLlmSettings;
   onBackgroundError?: (error: unknown) => void;
   onIngested?: (counts: IngestCounts) => void;
+  onInputRefused?: (refusal: InputRefusal) => void;
 }
 
 /** Builds the services a router needs, with defaults for the limits left out. */
@@ -102,5 +127,6 @@ export function createLoopkitServices(options: LoopkitServicesOptions): LoopkitS
     backgroundRuns: new BackgroundRuns(options.db, options.llm, options, onBackgroundError),
     onBackgroundError,
     onIngested: options.onIngested ?? (() => {}),
+    onInputRefused: options.onInputRefused ?? warnInputRefused,
   };
 }

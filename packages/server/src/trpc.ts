@@ -9,7 +9,7 @@ import { type FieldIssue, LoopkitError, type LoopkitErrorCode, toFieldIssues } f
 import { initTRPC, TRPCError } from "@trpc/server";
 import type { z } from "zod";
 import { bearerToken, type Caller, resolveCaller } from "./auth/resolve.js";
-import { databaseFault } from "./database-faults.js";
+import { databaseFault, inputFault } from "./database-faults.js";
 import type { LoopkitServices } from "./services.js";
 
 /** Per-request context. */
@@ -20,21 +20,25 @@ export interface Context {
    * database work, and ingestion takes its in-flight slot first.
    */
   caller(): Promise<Caller>;
+  /** The request's `x-request-id` (for logs), or null for an in-process call. */
+  requestId: string | null;
 }
 
 /**
  * Builds the context of one request from its `Authorization` header, or from `urlKey`: the key
- * of a `?key=` query parameter (sendBeacon), which only a public key may use.
+ * of a `?key=` query parameter (sendBeacon), which only a public key may use. `requestId` is
+ * the request's `x-request-id`, for the logs.
  */
 export function createContext(
   services: LoopkitServices,
   authorization: string | null | undefined,
-  options: { urlKey?: string } = {},
+  options: { urlKey?: string; requestId?: string } = {},
 ): Context {
   const token = options.urlKey ?? bearerToken(authorization);
   let resolved: Promise<Caller> | undefined;
   return {
     services,
+    requestId: options.requestId ?? null,
     caller: () =>
       (resolved ??= resolveCaller(services.db, token, services.adminToken, {
         publicOnly: options.urlKey !== undefined,
@@ -112,16 +116,28 @@ const unauthorized = () =>
 
 /**
  * Turns a `LoopkitError` thrown by a repository or library (NOT_FOUND, CONFLICT, INVALID_INPUT…)
- * into the tRPC error of the same meaning, so it answers 404/409/400 rather than 500; and a
- * database that is down or saturated into 503 `DATABASE_UNAVAILABLE` or 429 `OVERLOADED`.
+ * into the tRPC error of the same meaning, so it answers 404/409/400 rather than 500; a
+ * database that is down or saturated into 503 `DATABASE_UNAVAILABLE` or 429 `OVERLOADED`; and
+ * a value the database refused (NUL, a number beyond its column…) into 400 `INVALID_INPUT`,
+ * reported to `onInputRefused`: the input schema should have refused it.
  */
-const loopkitErrors = t.middleware(async ({ next }) => {
+const loopkitErrors = t.middleware(async ({ ctx, path, next }) => {
   const result = await next();
   if (result.ok) return result;
   const cause = result.error.cause;
   if (cause instanceof LoopkitError && cause.code !== "INTERNAL") throw toTRPCError(cause);
   const fault = databaseFault(cause);
   if (fault) throw toTRPCError(fault);
+  const refused = inputFault(cause, path);
+  if (refused) {
+    ctx.services.onInputRefused({
+      requestId: ctx.requestId,
+      procedure: path,
+      sqlstate: refused.sqlstate,
+      databaseMessage: refused.databaseMessage,
+    });
+    throw toTRPCError(refused.error);
+  }
   return result;
 });
 

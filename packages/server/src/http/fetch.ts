@@ -58,11 +58,10 @@ export function createFetchHandler(
       req,
       router: appRouter,
       createContext: () =>
-        createContext(
-          services,
-          request.headers.get("authorization"),
-          urlKey.type === "key" ? { urlKey: urlKey.key } : {},
-        ),
+        createContext(services, request.headers.get("authorization"), {
+          ...(urlKey.type === "key" ? { urlKey: urlKey.key } : {}),
+          requestId,
+        }),
       responseMeta({ errors }) {
         const wait = retryAfterSeconds(errors);
         return wait === null ? {} : { headers: { "retry-after": String(wait) } };

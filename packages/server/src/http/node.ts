@@ -43,15 +43,20 @@ export interface NodeHandlerOptions {
 export function createNodeHandler(services: LoopkitServices, options: NodeHandlerOptions = {}) {
   const basePath = `${(options.basePath ?? "/trpc").replace(/\/$/, "")}/`;
   const corsOrigins = options.corsOrigins ?? [];
-  /** Keys that came in `?key=`, for the context of their request. */
+  /** Keys that came in `?key=`, and each request's id, for the context of their request. */
   const urlKeys = new WeakMap<IncomingMessage, string>();
+  const requestIds = new WeakMap<IncomingMessage, string>();
   const trpc = createHTTPHandler({
     router: appRouter,
     basePath,
     maxBodySize: services.limits.maxBodyBytes,
     createContext: ({ req }) => {
       const urlKey = urlKeys.get(req);
-      return createContext(services, req.headers.authorization, urlKey ? { urlKey } : {});
+      const requestId = requestIds.get(req);
+      return createContext(services, req.headers.authorization, {
+        ...(urlKey ? { urlKey } : {}),
+        ...(requestId ? { requestId } : {}),
+      });
     },
     responseMeta({ errors }) {
       const wait = retryAfterSeconds(errors);
@@ -67,6 +72,7 @@ export function createNodeHandler(services: LoopkitServices, options: NodeHandle
     const queryAt = url.indexOf("?");
     const procedurePath = decodePath(url.slice(basePath.length, queryAt < 0 ? undefined : queryAt));
     res.setHeader("x-request-id", requestId);
+    requestIds.set(req, requestId);
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
     if (isBrowserPath(procedurePath)) {
       for (const [name, value] of Object.entries(
