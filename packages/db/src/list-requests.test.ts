@@ -128,8 +128,18 @@ describe.each(await testDrivers())("listRequests on %s", (driver) => {
     await expect(listRequests(db, project, { limit: 1001 })).rejects.toMatchObject({
       code: "INVALID_INPUT",
     });
-    await expect(listRequests(db, project, { limit: 5, cursor: "nonsense" })).rejects.toMatchObject(
-      { code: "INVALID_INPUT" },
-    );
+    const made = (ts: string, id: string) =>
+      Buffer.from(JSON.stringify([ts, id])).toString("base64url");
+    for (const cursor of [
+      "nonsense",
+      // Well-formed JSON a client could craft: an id the uuid column cannot read, and a time
+      // JavaScript reads but PostgreSQL's timestamptz cannot hold.
+      made("2026-01-01T00:00:00.000000Z", "not-a-uuid"),
+      made("-271821-04-20T00:00:00Z", "0190a0b0-0000-7000-8000-000000000000"),
+    ]) {
+      await expect(listRequests(db, project, { limit: 5, cursor })).rejects.toMatchObject({
+        code: "INVALID_INPUT",
+      });
+    }
   });
 });

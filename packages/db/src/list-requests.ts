@@ -41,10 +41,15 @@ function encodeCursor(cursor: Cursor): string {
   return Buffer.from(JSON.stringify([cursor.ts, cursor.id])).toString("base64url");
 }
 
+/** The form of a cursor's time, as the page query's `to_char` writes it. */
+const CURSOR_TS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
+/** A request id (any UUID version), so the database is never handed one it cannot read. */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 function decodeCursor(cursor: string): Cursor {
   try {
     const [ts, id] = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as unknown[];
-    if (typeof ts === "string" && typeof id === "string" && !Number.isNaN(Date.parse(ts))) {
+    if (typeof ts === "string" && typeof id === "string" && CURSOR_TS.test(ts) && UUID.test(id)) {
       return { ts, id };
     }
   } catch {
