@@ -17,7 +17,7 @@ export interface FuzzedEvent {
   how: string;
 }
 
-/** Well-formed text (no NUL, no lone surrogates: see the known-bug cases). */
+/** Well-formed text (no NUL, no lone surrogates: those are the unstorable-character mutations). */
 export const text = (maxLength = 40) =>
   fc
     .string({ unit: "grapheme", maxLength })
@@ -166,6 +166,17 @@ const invalidEvent: fc.Arbitrary<FuzzedEvent> = fc.oneof(
   fc
     .tuple(logArb, fc.constantFrom(42, true, ["x"], { a: 1 }))
     .map(([e, v]) => mutate("promptName", v, "wrong type promptName")(e)),
+  fc
+    .tuple(
+      logArb,
+      fc.constantFrom("output", "conversationId", "promptName", "model"),
+      text(20),
+      fc.constantFrom("\u0000", "\ud800", "\udfff"),
+      text(20),
+    )
+    .map(([e, f, before, bad, after]) =>
+      mutate(f, `${before}${bad}${after}`, `unstorable character in ${f}`)(e),
+    ),
   fc
     .tuple(logArb, fc.constantFrom("fast", true, [1], { ms: 1 }, null))
     .map(([e, v]) => mutate("latencyMs", v, "wrong type latencyMs")(e)),
