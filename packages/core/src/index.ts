@@ -24,6 +24,18 @@ export {
   type Namespace,
 } from "./assignment/growthbook-hash.js";
 export { LoopkitError, type LoopkitErrorCode } from "./errors.js";
+export type {
+  EvaluationItem,
+  EvaluationItemStatus,
+  EvaluationProgress,
+  EvaluationRun,
+  EvaluationRunKind,
+  EvaluationRunStatus,
+  ItemResult,
+  NewEvaluationItem,
+  NewEvaluationRun,
+  RunLease,
+} from "./evaluation-runs.js";
 export { newEventId } from "./ids.js";
 export { BUILTIN_KINDS, type BuiltinKind } from "./redaction/kinds.js";
 export {

@@ -1,3 +1,15 @@
+export type {
+  EvaluationItem,
+  EvaluationItemStatus,
+  EvaluationProgress,
+  EvaluationRun,
+  EvaluationRunKind,
+  EvaluationRunStatus,
+  ItemResult,
+  NewEvaluationItem,
+  NewEvaluationRun,
+  RunLease,
+} from "@loopkit/core";
 export { createEvaluationStore } from "./evaluation-store.js";
 export { claimPendingItems, listEvaluationItems, recordJudgment, releaseItems } from "./items.js";
 export { getCachedJudgment, putCachedJudgment } from "./judge-cache.js";
@@ -15,15 +27,3 @@ export {
   setEvaluationRunStatus,
 } from "./runs.js";
 export type { SqlClient } from "./sql-client.js";
-export type {
-  EvaluationItem,
-  EvaluationItemStatus,
-  EvaluationProgress,
-  EvaluationRun,
-  EvaluationRunKind,
-  EvaluationRunStatus,
-  ItemResult,
-  NewEvaluationItem,
-  NewEvaluationRun,
-  RunLease,
-} from "./types.js";

@@ -1,6 +1,6 @@
+import type { EvaluationItem, ItemResult } from "@loopkit/core";
 import { ITEM_COLUMNS, toEvaluationItem } from "./rows.js";
 import type { SqlClient } from "./sql-client.js";
-import type { EvaluationItem, ItemResult } from "./types.js";
 
 /**
  * Claims up to `limit` items of a run for judging: pending items, and items whose claim's lease

@@ -1,4 +1,4 @@
-import type { EvaluationItem, EvaluationRun } from "./types.js";
+import type { EvaluationItem, EvaluationRun } from "@loopkit/core";
 
 /** Columns selected for a run, progress included (see {@link toEvaluationRun}). */
 export const RUN_COLUMNS = `

@@ -1,8 +1,8 @@
+import type { NewEvaluationRun } from "@loopkit/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../database.js";
 import { openTestDatabase, testDrivers } from "../testing.js";
 import { createEvaluationStore } from "./evaluation-store.js";
-import type { NewEvaluationRun } from "./types.js";
 
 // Run leases on both drivers. Expected values are the leases and statuses each test writes,
 // read back through real SQL; on PostgreSQL the concurrent claims run on separate pool

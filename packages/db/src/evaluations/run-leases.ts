@@ -1,6 +1,6 @@
+import type { EvaluationRun, RunLease } from "@loopkit/core";
 import { getEvaluationRun } from "./runs.js";
 import type { SqlClient } from "./sql-client.js";
-import type { EvaluationRun, RunLease } from "./types.js";
 
 /** A run claimed by {@link claimAbandonedRun}, and whose process held it before (null: none). */
 export interface ClaimedRun {

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
+import type { EvaluationRun, EvaluationRunStatus, NewEvaluationRun } from "@loopkit/core";
 import { RUN_COLUMNS, RUN_PROGRESS_JOIN, toEvaluationRun } from "./rows.js";
 import type { SqlClient } from "./sql-client.js";
-import type { EvaluationRun, EvaluationRunStatus, NewEvaluationRun } from "./types.js";
 
 /**
  * Creates a run and all its items in one statement (a data-modifying CTE inserting the run and

@@ -1,3 +1,9 @@
+/**
+ * The records of offline evaluation runs: what `@loopkit/evaluator`'s `EvaluationStore` reads
+ * and writes, and what `@loopkit/db`'s `createEvaluationStore(db)` stores. Defined here, below
+ * both, so that the evaluator needs no database dependency and the two cannot drift apart.
+ */
+
 /** Kinds of judge an evaluation run uses. */
 export type EvaluationRunKind = "rubric" | "reference" | "pairwise";
 
