@@ -131,6 +131,11 @@ describe.each(await testDrivers())("prompts on %s", (driver) => {
       requestedBy: "Ada",
       approvedBy: "Grace",
     });
+    // Every entry names the API key that made the change: all were made with `key`.
+    const keyIds = new Set(
+      history.body.result.data.map((e: { details: { keyId?: unknown } }) => e.details.keyId),
+    );
+    expect([...keyIds]).toEqual([expect.any(String)]);
   });
 
   it("retires the production version when the next one is approved, and can reject a request", async () => {

@@ -4,6 +4,8 @@
  * reached only through `requestPromotion` then `approve` by a named person other than the
  * requester.
  */
+
+import type { JsonValue } from "@loopkit/core";
 import {
   createPromptVersion,
   decideApproval,
@@ -13,6 +15,7 @@ import {
   listAudit,
   listPromptVersions,
   type PromptVersionStatus,
+  type Queryable,
   recordAudit,
   requestApproval,
   setPromptVersionStatus,
@@ -66,13 +69,11 @@ export const promptsRouter = {
           version: input.version,
           status: "draft",
         });
-        await recordAudit(tx, {
-          projectId: ctx.projectId,
+        await auditVersion(tx, ctx, {
           actor: input.createdBy ?? keyActor(ctx.keyId),
           action: "prompt_version.create",
-          subjectType: "prompt_version",
           subjectKey: subjectKey(input.promptName, input.version),
-          details: { keyId: ctx.keyId, model: input.model ?? null },
+          details: { model: input.model ?? null },
         });
         return record;
       }),
@@ -118,13 +119,7 @@ export const promptsRouter = {
     )
     .mutation(({ ctx, input }) =>
       ctx.services.db.transaction(async (tx) => {
-        const current = await getPromptVersion(tx, ctx.projectId, input.promptName, input.version);
-        if (!current) {
-          throw new TRPCError({
-            code: "NOT_FOUND",
-            message: `prompt "${input.promptName}" has no version "${input.version}"`,
-          });
-        }
+        const current = await existingVersion(tx, ctx.projectId, input);
         if (!NEXT[current.status].includes(input.to)) {
           throw new TRPCError({
             code: "CONFLICT",
@@ -138,18 +133,11 @@ export const promptsRouter = {
           input.version,
           input.to,
         );
-        await recordAudit(tx, {
-          projectId: ctx.projectId,
+        await auditVersion(tx, ctx, {
           actor: input.actor ?? keyActor(ctx.keyId),
           action: `prompt_version.${input.to}`,
-          subjectType: "prompt_version",
           subjectKey: subjectKey(input.promptName, input.version),
-          details: {
-            from: current.status,
-            to: input.to,
-            keyId: ctx.keyId,
-            reason: input.reason ?? null,
-          },
+          details: { from: current.status, to: input.to, reason: input.reason ?? null },
         });
         return updated;
       }),
@@ -160,13 +148,7 @@ export const promptsRouter = {
     .input(VersionRef.extend({ requestedBy: Person, comment: Comment }))
     .mutation(({ ctx, input }) =>
       ctx.services.db.transaction(async (tx) => {
-        const current = await getPromptVersion(tx, ctx.projectId, input.promptName, input.version);
-        if (!current) {
-          throw new TRPCError({
-            code: "NOT_FOUND",
-            message: `prompt "${input.promptName}" has no version "${input.version}"`,
-          });
-        }
+        const current = await existingVersion(tx, ctx.projectId, input);
         if (current.status !== "experiment") {
           throw new TRPCError({
             code: "CONFLICT",
@@ -192,13 +174,11 @@ export const promptsRouter = {
           requestedBy: input.requestedBy,
           ...(input.comment ? { comment: input.comment } : {}),
         });
-        await recordAudit(tx, {
-          projectId: ctx.projectId,
+        await auditVersion(tx, ctx, {
           actor: input.requestedBy,
           action: "prompt_version.promotion_requested",
-          subjectType: "prompt_version",
           subjectKey: key,
-          details: { approvalId: approval.id, keyId: ctx.keyId },
+          details: { approvalId: approval.id },
         });
         return approval;
       }),
@@ -220,11 +200,7 @@ export const promptsRouter = {
             message: `${input.approver} requested this promotion and cannot approve it; another person must`,
           });
         }
-        const decided = await decideApproval(tx, ctx.projectId, approval.id, {
-          status: "approved",
-          decidedBy: input.approver,
-          ...(input.comment ? { comment: input.comment } : {}),
-        });
+        const decided = await decidePromotion(tx, ctx.projectId, approval.id, "approved", input);
         const [promptName, version] = splitSubject(approval.subjectKey);
         const current = await getPromptVersion(tx, ctx.projectId, promptName, version);
         if (current?.status !== "experiment") {
@@ -244,18 +220,15 @@ export const promptsRouter = {
           version,
           "production",
         );
-        await recordAudit(tx, {
-          projectId: ctx.projectId,
+        await auditVersion(tx, ctx, {
           actor: input.approver,
           action: "prompt_version.promote",
-          subjectType: "prompt_version",
           subjectKey: approval.subjectKey,
           details: {
             approvalId: approval.id,
             requestedBy: approval.requestedBy,
             approvedBy: input.approver,
             retired: previous.map((p) => p.version),
-            keyId: ctx.keyId,
           },
         });
         return { approval: decided, version: promoted };
@@ -268,18 +241,12 @@ export const promptsRouter = {
     .mutation(({ ctx, input }) =>
       ctx.services.db.transaction(async (tx) => {
         const approval = await pendingPromotion(tx, ctx.projectId, input.approvalId);
-        const decided = await decideApproval(tx, ctx.projectId, approval.id, {
-          status: "rejected",
-          decidedBy: input.approver,
-          ...(input.comment ? { comment: input.comment } : {}),
-        });
-        await recordAudit(tx, {
-          projectId: ctx.projectId,
+        const decided = await decidePromotion(tx, ctx.projectId, approval.id, "rejected", input);
+        await auditVersion(tx, ctx, {
           actor: input.approver,
           action: "prompt_version.promotion_rejected",
-          subjectType: "prompt_version",
           subjectKey: approval.subjectKey,
-          details: { approvalId: approval.id, keyId: ctx.keyId },
+          details: { approvalId: approval.id },
         });
         return decided;
       }),
@@ -304,11 +271,57 @@ export const promptsRouter = {
   ),
 } satisfies TRPCRouterRecord;
 
-async function pendingPromotion(
-  db: Parameters<typeof getApproval>[0],
+/**
+ * Records a change to a prompt version in the audit log (call it last in the transaction that
+ * makes the change); `details` get the id of the key that made it.
+ */
+function auditVersion(
+  tx: Queryable,
+  ctx: { projectId: string; keyId: string },
+  entry: { actor: string; action: string; subjectKey: string; details: Record<string, JsonValue> },
+) {
+  return recordAudit(tx, {
+    projectId: ctx.projectId,
+    actor: entry.actor,
+    action: entry.action,
+    subjectType: "prompt_version",
+    subjectKey: entry.subjectKey,
+    details: { ...entry.details, keyId: ctx.keyId },
+  });
+}
+
+/** The version named, or NOT_FOUND. */
+async function existingVersion(
+  tx: Queryable,
+  projectId: string,
+  ref: { promptName: string; version: string },
+) {
+  const current = await getPromptVersion(tx, projectId, ref.promptName, ref.version);
+  if (!current) {
+    throw new TRPCError({
+      code: "NOT_FOUND",
+      message: `prompt "${ref.promptName}" has no version "${ref.version}"`,
+    });
+  }
+  return current;
+}
+
+/** Approves or rejects a promotion request in the approver's name, with their comment if any. */
+function decidePromotion(
+  tx: Queryable,
   projectId: string,
   approvalId: string,
+  status: "approved" | "rejected",
+  input: { approver: string; comment?: string | undefined },
 ) {
+  return decideApproval(tx, projectId, approvalId, {
+    status,
+    decidedBy: input.approver,
+    ...(input.comment ? { comment: input.comment } : {}),
+  });
+}
+
+async function pendingPromotion(db: Queryable, projectId: string, approvalId: string) {
   const approval = await getApproval(db, projectId, approvalId);
   if (approval?.subjectType !== "prompt_version") {
     throw new TRPCError({
