@@ -1,11 +1,5 @@
-/** The kinds of personal data and secrets that {@link redact} recognizes; names are stable. */
-export const BUILTIN_KINDS = [
-  "EMAIL",
-  "PHONE",
-  "CREDIT_CARD",
-  "IBAN",
-  "US_SSN",
-  "IP_ADDRESS",
+/** The kinds of secret that {@link redact} recognizes, all found by one recognizer. */
+export const SECRET_KINDS = [
   "OPENAI_KEY",
   "ANTHROPIC_KEY",
   "AWS_ACCESS_KEY",
@@ -15,6 +9,17 @@ export const BUILTIN_KINDS = [
   "JWT",
   "PRIVATE_KEY",
   "URL_CREDENTIALS",
+] as const;
+
+/** The kinds of personal data and secrets that {@link redact} recognizes; names are stable. */
+export const BUILTIN_KINDS = [
+  "EMAIL",
+  "PHONE",
+  "CREDIT_CARD",
+  "IBAN",
+  "US_SSN",
+  "IP_ADDRESS",
+  ...SECRET_KINDS,
 ] as const;
 
 /** One of {@link BUILTIN_KINDS}. */

@@ -1,4 +1,4 @@
-import { type BuiltinKind, type Emit, isWordChar, type Recognizer } from "./kinds.js";
+import { type BuiltinKind, type Emit, isWordChar, type Recognizer, SECRET_KINDS } from "./kinds.js";
 
 interface TokenPattern {
   readonly kind: BuiltinKind;
@@ -171,17 +171,7 @@ function boundaryBefore(text: string, start: number): boolean {
 
 /** Finds API keys, tokens, JWTs, PEM private keys and credentials in URLs. */
 export const secretRecognizer: Recognizer = {
-  kinds: [
-    "OPENAI_KEY",
-    "ANTHROPIC_KEY",
-    "AWS_ACCESS_KEY",
-    "GITHUB_TOKEN",
-    "SLACK_TOKEN",
-    "STRIPE_KEY",
-    "JWT",
-    "PRIVATE_KEY",
-    "URL_CREDENTIALS",
-  ],
+  kinds: SECRET_KINDS,
   scan(text: string, emit: Emit): void {
     scanTokens(text, emit);
     scanJwts(text, emit);
