@@ -1,5 +1,5 @@
 import { assignVariant } from "@loopkit/core";
-import { bestCpuSeconds } from "./cpu-time.js";
+import { bestCpuSeconds } from "../../packages/core/bench/cpu-time.js";
 
 /** Assignments per second, beside one FNV-1a hash of the same key. */
 export interface AssignmentRate {

@@ -1,6 +1,6 @@
 import { redact } from "@loopkit/core";
 import { makeChatMessages } from "../../packages/core/bench/chat-text.js";
-import { bestCpuSeconds } from "./cpu-time.js";
+import { bestCpuSeconds } from "../../packages/core/bench/cpu-time.js";
 
 /** MB/s of `redact` beside one pass of one simple regular expression over the same text. */
 export interface RedactionThroughput {

@@ -1,5 +1,5 @@
 import { createLoopkit, type LogInput } from "@loopkit/sdk";
-import { bestCpuSeconds } from "./cpu-time.js";
+import { bestCpuSeconds } from "../../packages/core/bench/cpu-time.js";
 
 /** ns per `log()` on the caller's path, beside `JSON.stringify` of the same event. */
 export interface SdkCallCost {

@@ -17,27 +17,11 @@ import { assignVariant, newEventId, redact } from "../src/index.js";
 import { countTokens } from "../src/usage.js";
 import { measureBundle } from "./bundle-size.js";
 import { makeChatMessages } from "./chat-text.js";
+import { bestCpuSeconds } from "./cpu-time.js";
 
 const smoke = process.argv.includes("--smoke");
 const MiB = 1 << 20;
 const encoder = new TextEncoder();
-
-/**
- * Runs `fn` `rounds` times after one warm-up and returns the best time in seconds, measured as
- * CPU time of this process (user + system), not wall time: on a shared machine, wall time also
- * counts the time other processes held the core, CPU time is what one core spent on the work.
- */
-function best(rounds: number, fn: () => void): number {
-  fn();
-  let fastest = Number.POSITIVE_INFINITY;
-  for (let i = 0; i < rounds; i++) {
-    const start = process.cpuUsage();
-    fn();
-    const used = process.cpuUsage(start);
-    fastest = Math.min(fastest, (used.user + used.system) / 1e6);
-  }
-  return fastest;
-}
 
 const rows: [string, string, string][] = [];
 const rounds = smoke ? 1 : 5;
@@ -46,13 +30,13 @@ const rounds = smoke ? 1 : 5;
 const messages = makeChatMessages(smoke ? 256 * 1024 : 8 * MiB, 0.01);
 const bytes = messages.reduce((sum, m) => sum + encoder.encode(m).length, 0);
 let findings = 0;
-const redactSeconds = best(rounds, () => {
+const redactSeconds = bestCpuSeconds(rounds, () => {
   findings = 0;
   for (const m of messages) findings += redact(m).findings.length;
 });
 const SIMPLE = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
 let simpleMatches = 0;
-const regexSeconds = best(rounds, () => {
+const regexSeconds = bestCpuSeconds(rounds, () => {
   simpleMatches = 0;
   for (const m of messages) simpleMatches += m.match(SIMPLE)?.length ?? 0;
 });
@@ -78,7 +62,7 @@ rows.push(
 // A second, digit-anchored baseline, for scale: a regex that starts only at digits is far faster.
 const SSN_LIKE = /\d{3}-\d{2}-\d{4}/g;
 let ssnMatches = 0;
-const ssnSeconds = best(rounds, () => {
+const ssnSeconds = bestCpuSeconds(rounds, () => {
   ssnMatches = 0;
   for (const m of messages) ssnMatches += m.match(SSN_LIKE)?.length ?? 0;
 });
@@ -102,7 +86,7 @@ for (const [name, text] of [
   ['"eyJa."×n', fill("eyJaaaa.")],
   ["hex", fill("abcdef0123456789")],
 ] as const) {
-  const seconds = best(rounds, () => redact(text));
+  const seconds = bestCpuSeconds(rounds, () => redact(text));
   const mbs = size / MiB / seconds;
   if (mbs < slowest.mbs) slowest = { name, mbs };
 }
@@ -114,7 +98,7 @@ rows.push([
 
 // 3. Tokens per second.
 let tokens = 0;
-const tokenSeconds = best(rounds, () => {
+const tokenSeconds = bestCpuSeconds(rounds, () => {
   tokens = 0;
   for (const m of messages) tokens += countTokens({ model: "gpt-4o", input: m }).inputTokens;
 });
@@ -133,7 +117,7 @@ const experiment = {
 };
 const ids = Array.from({ length: 1000 }, (_, i) => `user-${i}-${i * 7919}`);
 let inExperiment = 0;
-const assignSeconds = best(rounds, () => {
+const assignSeconds = bestCpuSeconds(rounds, () => {
   inExperiment = 0;
   for (let i = 0; i < units; i++)
     if (assignVariant(experiment, ids[i % 1000]!).inExperiment) inExperiment++;
@@ -147,7 +131,7 @@ rows.push([
 // 6. Event ids (UUIDv7): the SDK makes one per log() call.
 const idCount = smoke ? 10_000 : 500_000;
 let lastId = "";
-const idSeconds = best(rounds, () => {
+const idSeconds = bestCpuSeconds(rounds, () => {
   for (let i = 0; i < idCount; i++) lastId = newEventId();
 });
 rows.push([
