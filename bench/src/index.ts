@@ -7,7 +7,8 @@
  *   2. sustained   a fixed rate at 50% of the measured maximum: p99 and server RSS over time
  *   3. sdk         ns per log() vs JSON.stringify; events/s delivered by one SDK instance
  *   4. redaction   redact() MiB/s vs one simple regex
- *   5. metrics     compareVersions over 1M and 10M feedback rows vs SELECT count(*)
+ *   5. metrics     compareVersions over 1M and 10M feedback rows vs SELECT count(*); at 1M
+ *                  also vs the same computed in JS from the fetched rows
  *   6. assignment  assignVariant per second vs one FNV-1a hash
  *
  * Flags: --scale <x> (sizes and durations × x), --smoke (tiny, for CI), --only <a,b>.
@@ -161,15 +162,27 @@ async function runMetrics(options: BenchOptions): Promise<void> {
   progress(`metrics: seeding ${sizes.map(count).join(" then ")} feedback rows`);
   const database = await createScratchDatabase(options.adminUrl);
   try {
-    const timings = await measureMetricsQueries(database.url, sizes, options.smoke ? 1 : 3);
+    const rounds = options.smoke ? 1 : 3;
+    // The JS baseline at the smaller size only: 10M feedback rows fetched into JS take ~10 GiB.
+    const timings = await measureMetricsQueries(database.url, sizes, rounds, sizes[0]!);
     for (const t of timings) {
       rows.push({
         benchmark: `Metrics: compareVersions over ${count(t.feedbackRows)} feedback rows on PostgreSQL (${count(t.requests)} requests, ${t.versions} versions)`,
         loopkit: ms(t.compareVersionsMs),
         baseline: `${ms(t.countMs)} (SELECT count(*) of the same rows)`,
         ratio: `${(t.compareVersionsMs / t.countMs).toFixed(2)}× count(*)`,
-        notes: `versionAggregates (SQL over request_rollups) + compareVersions; median of ${options.smoke ? 1 : 3} after a warm-up; seeded in ${t.seedSeconds.toFixed(0)} s`,
+        notes: `versionAggregates (SQL over request_rollups) + compareVersions; median of ${rounds} after a warm-up; seeded in ${t.seedSeconds.toFixed(0)} s`,
       });
+      if (t.inJs) {
+        const { steps } = t.inJs;
+        rows.push({
+          benchmark: `Metrics: compareVersions over ${count(t.feedbackRows)} feedback rows in SQL vs in JS from the fetched rows`,
+          loopkit: `${ms(t.compareVersionsMs)} (SQL, as above)`,
+          baseline: `${ms(t.inJs.ms)} (SELECT the rows, build RequestRecords, compareVersions)`,
+          ratio: `${(t.inJs.ms / t.compareVersionsMs).toFixed(1)}× faster in SQL`,
+          notes: `JS: fetch ${ms(steps.fetchMs)} (${count(t.inJs.requestRows)} requests + ${count(t.inJs.feedbackRows)} feedback rows through pg), build ${ms(steps.buildMs)}, compareVersions ${ms(steps.computeMs)} (medians); same verdicts and requests per version checked every run; median of ${rounds} after a warm-up; smaller size only (about 1 GiB of RSS per 1M feedback rows fetched, so 10M would need about 10)`,
+        });
+      }
     }
     results.metrics = timings;
   } finally {
