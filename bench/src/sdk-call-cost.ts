@@ -1,5 +1,6 @@
 import { createLoopkit, type LogInput } from "@loopkit/sdk";
 import { bestCpuSeconds } from "../../packages/core/bench/cpu-time.js";
+import { UNSENT_CLIENT } from "../../packages/sdk/bench/unsent-client.js";
 
 /** ns per `log()` on the caller's path, beside `JSON.stringify` of the same event. */
 export interface SdkCallCost {
@@ -35,17 +36,7 @@ export function measureSdkCallCost(calls: number, rounds: number): SdkCallCost {
   const event = oneKilobyteEvent();
   const slice = 400;
   const slices = Math.ceil(calls / slice);
-  const clients = () =>
-    Array.from({ length: slices }, () =>
-      createLoopkit({
-        baseUrl: "http://127.0.0.1:9",
-        apiKey: "lk_pub_bench",
-        flushAt: 500,
-        flushIntervalMs: 3_600_000,
-        flushOnExit: false,
-        fetch: () => Promise.reject(new Error("the benchmark never sends")),
-      }),
-    );
+  const clients = () => Array.from({ length: slices }, () => createLoopkit(UNSENT_CLIENT));
   // Clients are made outside the timed part; each round gets fresh ones. Their timers are
   // unref'd, and nothing is ever sent, so they are simply dropped afterwards.
   let logSeconds = Number.POSITIVE_INFINITY;

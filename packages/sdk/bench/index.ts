@@ -8,6 +8,7 @@ import { cpus, loadavg } from "node:os";
 import { newEventId } from "@loopkit/core";
 import { startTestServer } from "@loopkit/server/testing";
 import { createLoopkit } from "../src/index.js";
+import { UNSENT_CLIENT } from "./unsent-client.js";
 
 const smoke = process.argv.includes("--smoke");
 const CALLS = smoke ? 2_000 : 200_000;
@@ -46,14 +47,7 @@ function measureLogAndBaseline(): { logNs: number; stringifyNs: number; ratio: n
     let logElapsed = 0n;
     let stringifyElapsed = 0n;
     for (let done = 0; done < CALLS; done += slice) {
-      const loopkit = createLoopkit({
-        baseUrl: "http://127.0.0.1:9",
-        apiKey: "lk_pub_bench",
-        flushAt: 500,
-        flushIntervalMs: 3_600_000,
-        flushOnExit: false,
-        fetch: () => Promise.reject(new Error("the benchmark never sends")),
-      });
+      const loopkit = createLoopkit(UNSENT_CLIENT);
       let start = process.hrtime.bigint();
       for (let i = 0; i < slice; i++) loopkit.log(event);
       logElapsed += process.hrtime.bigint() - start;
