@@ -17,8 +17,8 @@
 import { writeFile } from "node:fs/promises";
 import { cpus, loadavg, totalmem } from "node:os";
 import pg from "pg";
+import { measureAssignment } from "../../packages/core/bench/assignment-rate.js";
 import { createScratchDatabase } from "../../packages/db/bench/scratch-database.js";
-import { measureAssignment } from "./assignment-rate.js";
 import {
   INGEST_SHAPE,
   ingestOnPglite,

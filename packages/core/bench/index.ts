@@ -6,15 +6,16 @@
  *    one pass of one simple email regex over the same text (the baseline), and their ratio.
  * 2. Redaction throughput on adversarial inputs (linear time, no catastrophic backtracking).
  * 3. Token counting throughput (o200k_base via gpt-tokenizer).
- * 4. Variant assignments per second.
+ * 4. Variant assignments per second, against one FNV-1a hash of the same key.
  * 5. Browser bundle size (min+gz) of `redact` + `assignVariant`.
  * 6. Event ids: nanoseconds per `newEventId()`.
  *
  * Prints a markdown table; a full run also writes bench/results.json (not committed).
  */
 import { writeFileSync } from "node:fs";
-import { assignVariant, newEventId, redact } from "../src/index.js";
+import { newEventId, redact } from "../src/index.js";
 import { countTokens } from "../src/usage.js";
+import { measureAssignment } from "./assignment-rate.js";
 import { measureBundle } from "./bundle-size.js";
 import { makeChatMessages } from "./chat-text.js";
 import { bestCpuSeconds } from "./cpu-time.js";
@@ -108,25 +109,20 @@ rows.push([
   `${tokens} tokens, ${(bytes / MiB / tokenSeconds).toFixed(1)} MiB/s`,
 ]);
 
-// 4. Assignments per second.
-const units = smoke ? 100_000 : 2_000_000;
-const experiment = {
-  key: "checkout-prompt",
-  variants: ["control", "v2", "v3"],
-  weights: [0.5, 0.25, 0.25],
-};
-const ids = Array.from({ length: 1000 }, (_, i) => `user-${i}-${i * 7919}`);
-let inExperiment = 0;
-const assignSeconds = bestCpuSeconds(rounds, () => {
-  inExperiment = 0;
-  for (let i = 0; i < units; i++)
-    if (assignVariant(experiment, ids[i % 1000]!).inExperiment) inExperiment++;
-});
-rows.push([
-  "assignVariant()",
-  `${(units / assignSeconds / 1e6).toFixed(2)} M/s`,
-  `${units} assignments, ${inExperiment} in the experiment`,
-]);
+// 4. Assignments per second, beside one hash of the same key.
+const assignment = measureAssignment(smoke ? 100_000 : 2_000_000, rounds);
+rows.push(
+  [
+    "assignVariant()",
+    `${(assignment.perSecond / 1e6).toFixed(2)} M/s`,
+    `${assignment.assignments} assignments, ${assignment.inExperiment} in the experiment`,
+  ],
+  [
+    "baseline: one FNV-1a of the same key",
+    `${(assignment.hashPerSecond / 1e6).toFixed(2)} M/s`,
+    `assignVariant() is ${(assignment.perSecond / assignment.hashPerSecond).toFixed(2)}× of it`,
+  ],
+);
 
 // 6. Event ids (UUIDv7): the SDK makes one per log() call.
 const idCount = smoke ? 10_000 : 500_000;
@@ -170,7 +166,7 @@ if (!smoke) {
         },
         adversarial: { slowest: slowest.name, mibPerSecond: slowest.mbs },
         tokensPerSecond: tokens / tokenSeconds,
-        assignmentsPerSecond: units / assignSeconds,
+        assignmentsPerSecond: assignment.perSecond,
         nsPerEventId: (idSeconds / idCount) * 1e9,
         bundle,
       },

@@ -1,5 +1,5 @@
-import { assignVariant } from "@loopkit/core";
-import { bestCpuSeconds } from "../../packages/core/bench/cpu-time.js";
+import { assignVariant, fnv1a32 } from "../src/index.js";
+import { bestCpuSeconds } from "./cpu-time.js";
 
 /** Assignments per second, beside one FNV-1a hash of the same key. */
 export interface AssignmentRate {
@@ -10,23 +10,10 @@ export interface AssignmentRate {
 }
 
 /**
- * 32-bit FNV-1a of a string (the hash GrowthBook-compatible assignment is built on; constants
- * from the FNV reference, http://www.isthe.com/chongo/tech/comp/fnv/), the baseline: one hash of
- * seed + unit id, the least any deterministic assignment must do.
- */
-export function fnv1a32(text: string): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    hash ^= text.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193);
-  }
-  return hash >>> 0;
-}
-
-/**
  * `assignVariant` of a three-arm experiment (weights 50/25/25) over 1,000 distinct unit ids in
- * turn, `assignments` times; against one {@link fnv1a32} of the same key. CPU time, best of
- * `rounds`.
+ * turn, `assignments` times; against the baseline, one 32-bit FNV-1a ({@link fnv1a32}, the hash
+ * GrowthBook-compatible assignment is built on) of seed + unit id, the least any deterministic
+ * assignment must do. CPU time, best of `rounds`.
  */
 export function measureAssignment(assignments: number, rounds: number): AssignmentRate {
   const experiment = {
