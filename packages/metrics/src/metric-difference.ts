@@ -4,7 +4,7 @@ import { normalQuantile, normalSf } from "./distributions/normal.js";
 import type { Interval } from "./interval.js";
 import { METRICS, type MetricName } from "./metric-definitions.js";
 import { type ProportionSample, twoProportionZTest } from "./proportions.js";
-import { relativeLift } from "./relative-lift.js";
+import { type MeanEstimate, relativeLift } from "./relative-lift.js";
 import { isClustered, meanSummaryOf } from "./version-metrics.js";
 import { welchTTest } from "./welch.js";
 
@@ -37,6 +37,42 @@ export interface MetricDifference {
   counts: { control: ProportionSample; variant: ProportionSample } | null;
 }
 
+/** One arm as {@link MetricDifference} reports it: its value, the variance of that value, and n. */
+interface Arm extends MeanEstimate {
+  n: number;
+}
+
+/**
+ * A {@link MetricDifference} from a fixed-horizon test of two arms, with the relative difference
+ * variant/control − 1 and its delta-method standard error ({@link relativeLift}).
+ */
+function differenceOf(
+  fields: Pick<MetricDifference, "kind" | "unit" | "controlSd" | "counts"> & {
+    test: Pick<MetricDifference, "difference" | "standardError" | "pValue" | "interval">;
+    control: Arm;
+    variant: Arm;
+  },
+  confidence: number,
+): MetricDifference {
+  const { test, control, variant } = fields;
+  const lift = relativeLift(control, variant, confidence);
+  return {
+    kind: fields.kind,
+    unit: fields.unit,
+    controlValue: control.mean,
+    variantValue: variant.mean,
+    controlN: control.n,
+    variantN: variant.n,
+    difference: test.difference,
+    standardError: test.standardError,
+    pValue: test.pValue,
+    interval: test.interval,
+    relative: lift ? { estimate: lift.lift, standardError: lift.standardError } : null,
+    controlSd: fields.controlSd,
+    counts: fields.counts,
+  };
+}
+
 /**
  * Two independent delta-method estimates compared by a normal z-test:
  * z = (b − a)/√(Var a + Var b), interval (b − a) ± z_{1−α/2}·SE, and the relative difference
@@ -58,26 +94,23 @@ function deltaDifference(
         ? 1
         : 0
       : 2 * normalSf(Math.abs(difference) / standardError);
-  const lift = relativeLift(
-    { mean: a.value, varianceOfMean: a.variance },
-    { mean: b.value, varianceOfMean: b.variance },
+  return differenceOf(
+    {
+      kind: "delta",
+      unit,
+      test: {
+        difference,
+        standardError,
+        pValue,
+        interval: { lower: difference - half, upper: difference + half },
+      },
+      control: { mean: a.value, varianceOfMean: a.variance, n: a.units },
+      variant: { mean: b.value, varianceOfMean: b.variance, n: b.units },
+      controlSd: Math.sqrt(a.variance * a.units),
+      counts: null,
+    },
     confidence,
   );
-  return {
-    kind: "delta",
-    unit,
-    controlValue: a.value,
-    variantValue: b.value,
-    controlN: a.units,
-    variantN: b.units,
-    difference,
-    standardError,
-    pValue,
-    interval: { lower: difference - half, upper: difference + half },
-    relative: lift ? { estimate: lift.lift, standardError: lift.standardError } : null,
-    controlSd: Math.sqrt(a.variance * a.units),
-    counts: null,
-  };
 }
 
 /**
@@ -114,51 +147,40 @@ export function metricDifference(
     const b = source.sample(variant);
     if (a.n === 0 || b.n === 0) return null;
     const test = twoProportionZTest(a, b, confidence);
-    const va = (test.rateA * (1 - test.rateA)) / a.n;
-    const vb = (test.rateB * (1 - test.rateB)) / b.n;
-    const lift = relativeLift(
-      { mean: test.rateA, varianceOfMean: va },
-      { mean: test.rateB, varianceOfMean: vb },
+    return differenceOf(
+      {
+        kind: "proportion",
+        unit,
+        test,
+        control: {
+          mean: test.rateA,
+          varianceOfMean: (test.rateA * (1 - test.rateA)) / a.n,
+          n: a.n,
+        },
+        variant: {
+          mean: test.rateB,
+          varianceOfMean: (test.rateB * (1 - test.rateB)) / b.n,
+          n: b.n,
+        },
+        controlSd: Math.sqrt(test.rateA * (1 - test.rateA)),
+        counts: { control: a, variant: b },
+      },
       confidence,
     );
-    return {
-      kind: "proportion",
-      unit,
-      controlValue: test.rateA,
-      variantValue: test.rateB,
-      controlN: a.n,
-      variantN: b.n,
-      difference: test.difference,
-      standardError: test.standardError,
-      pValue: test.pValue,
-      interval: test.interval,
-      relative: lift ? { estimate: lift.lift, standardError: lift.standardError } : null,
-      controlSd: Math.sqrt(test.rateA * (1 - test.rateA)),
-      counts: { control: a, variant: b },
-    };
   }
   const a = meanSummaryOf(source.sample(control));
   const b = meanSummaryOf(source.sample(variant));
   if (!a?.sdKnown || !b?.sdKnown) return null;
-  const test = welchTTest(a, b, confidence);
-  const lift = relativeLift(
-    { mean: a.mean, varianceOfMean: (a.sd * a.sd) / a.n },
-    { mean: b.mean, varianceOfMean: (b.sd * b.sd) / b.n },
+  return differenceOf(
+    {
+      kind: "mean",
+      unit,
+      test: welchTTest(a, b, confidence),
+      control: { mean: a.mean, varianceOfMean: (a.sd * a.sd) / a.n, n: a.n },
+      variant: { mean: b.mean, varianceOfMean: (b.sd * b.sd) / b.n, n: b.n },
+      controlSd: a.sd,
+      counts: null,
+    },
     confidence,
   );
-  return {
-    kind: "mean",
-    unit,
-    controlValue: a.mean,
-    variantValue: b.mean,
-    controlN: a.n,
-    variantN: b.n,
-    difference: test.difference,
-    standardError: test.standardError,
-    pValue: test.pValue,
-    interval: test.interval,
-    relative: lift ? { estimate: lift.lift, standardError: lift.standardError } : null,
-    controlSd: a.sd,
-    counts: null,
-  };
 }
