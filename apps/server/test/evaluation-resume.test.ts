@@ -16,7 +16,7 @@ import { testDrivers } from "@loopkit/db/testing";
 import { type OpenAITestServer, startOpenAITestServer } from "@loopkit/openai-test-server";
 import pg from "pg";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
-import { type Child, run, serverEntry } from "./process.js";
+import { type Child, LISTENING, run, serverEntry } from "./process.js";
 
 const ITEMS = 24;
 const CONCURRENCY = 2;
@@ -111,7 +111,7 @@ describe.each(await testDrivers())("an evaluation run whose server is killed, on
     const start = async () => {
       const child = run("node", [serverEntry, "start"], env);
       children.push(child);
-      const [, url] = await child.waitFor(/Loopkit listening on (http:\/\/[^"\s]+)/);
+      const [, url] = await child.waitFor(LISTENING);
       return { child, url: url! };
     };
 

@@ -5,37 +5,23 @@
  * worker must do it. Expected values: the project keeps 30 days, so an event of 60 days ago must
  * go and one of now must stay.
  */
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { newEventId } from "@loopkit/core";
 import { afterAll, describe, expect, it } from "vitest";
-import { run, serverEntry } from "./process.js";
+import { removeDataDirs, startEmbeddedServer } from "./process.js";
 
 const publicKey = `lk_pub_${"m".repeat(40)}`;
 const secretKey = `lk_sec_${"n".repeat(40)}`;
 const DAY = 86_400_000;
-const dirs: string[] = [];
-afterAll(async () => {
-  await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
-});
+afterAll(removeDataDirs);
 
 /** Starts an embedded server keeping 30 days, with one event of 60 days ago and one of now. */
 async function serverWithOldAndNewEvents(extra: Record<string, string>) {
-  const dir = await mkdtemp(join(tmpdir(), "loopkit-maintenance-"));
-  dirs.push(dir);
-  const server = run("node", [serverEntry, "start"], {
-    PORT: "0",
-    LOOPKIT_DATA_DIR: dir,
+  const { server, url } = await startEmbeddedServer("maintenance", {
     LOOPKIT_INIT_PUBLIC_KEY: publicKey,
     LOOPKIT_INIT_SECRET_KEY: secretKey,
     LOG_LEVEL: "info",
     ...extra,
   });
-  const [, url] = (await server.waitFor(/Loopkit listening on (http:\/\/[^"\s]+)/)) as [
-    string,
-    string,
-  ];
   const post = async (path: string, body: unknown, key: string) => {
     const response = await fetch(`${url}/trpc/${path}`, {
       method: "POST",

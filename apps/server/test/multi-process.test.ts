@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { newEventId } from "@loopkit/core";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Child, run, serverEntry } from "./process.js";
+import { type Child, LISTENING, run, serverEntry } from "./process.js";
 
 const adminUrl =
   process.env.LOOPKIT_TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
@@ -37,11 +37,7 @@ describe.runIf(reachable)("two server processes on one PostgreSQL database", () 
     // Started at the same moment: both migrate and both try the first-start bootstrap.
     first = run("node", [serverEntry, "start"], env);
     second = run("node", [serverEntry, "start"], env);
-    urls = await Promise.all(
-      [first, second].map(
-        async (c) => (await c.waitFor(/Loopkit listening on (http:\/\/[^"\s]+)/))[1]!,
-      ),
-    );
+    urls = await Promise.all([first, second].map(async (c) => (await c.waitFor(LISTENING))[1]!));
   });
   afterAll(async () => {
     for (const c of [first, second]) c?.process.kill("SIGTERM");

@@ -1,4 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 /** The repository root. */
@@ -63,4 +66,38 @@ export function run(
       });
     },
   };
+}
+
+/** What the server prints once it listens; group 1 is its URL. */
+export const LISTENING = /Loopkit listening on (http:\/\/[^"\s]+)/;
+
+const dataDirs: string[] = [];
+
+/**
+ * A fresh, empty data folder for an embedded server, under the system's temp folder and named
+ * `loopkit-<name>-…`; {@link removeDataDirs} removes it.
+ */
+export async function dataDir(name: string): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), `loopkit-${name}-`));
+  dataDirs.push(dir);
+  return dir;
+}
+
+/** Removes every folder {@link dataDir} has made in this test file so far. */
+export async function removeDataDirs(): Promise<void> {
+  await Promise.all(dataDirs.splice(0).map((d) => rm(d, { recursive: true, force: true })));
+}
+
+/**
+ * Starts `loopkit start` on embedded PGlite in a fresh {@link dataDir}, on any free port, with
+ * `env`, and waits until it listens.
+ */
+export async function startEmbeddedServer(
+  name: string,
+  env: Record<string, string>,
+): Promise<{ dir: string; server: Child; url: string }> {
+  const dir = await dataDir(name);
+  const server = run("node", [serverEntry, "start"], { PORT: "0", LOOPKIT_DATA_DIR: dir, ...env });
+  const [, url] = await server.waitFor(LISTENING);
+  return { dir, server, url: url! };
 }

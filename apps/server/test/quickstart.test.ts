@@ -1,30 +1,22 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { run, serverEntry } from "./process.js";
+import { type Child, removeDataDirs, run, startEmbeddedServer } from "./process.js";
 
 const publicKey = `lk_pub_${"p".repeat(40)}`;
 const secretKey = `lk_sec_${"s".repeat(40)}`;
 
 describe("examples/quickstart.ts against a real server (headless start with given keys)", () => {
-  let dir: string;
-  let server: ReturnType<typeof run>;
+  let server: Child;
   let url: string;
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), "loopkit-quickstart-"));
-    server = run("node", [serverEntry, "start"], {
-      PORT: "0",
-      LOOPKIT_DATA_DIR: dir,
+    ({ server, url } = await startEmbeddedServer("quickstart", {
       LOOPKIT_INIT_PUBLIC_KEY: publicKey,
       LOOPKIT_INIT_SECRET_KEY: secretKey,
-    });
-    [, url] = (await server.waitFor(/Loopkit listening on (http:\/\/[^"\s]+)/)) as [string, string];
+    }));
   });
   afterAll(async () => {
     server.process.kill("SIGTERM");
     await server.exited;
-    await rm(dir, { recursive: true, force: true });
+    await removeDataDirs();
   });
 
   it("says the default project's keys came from the environment, and prints neither", () => {

@@ -1,25 +1,14 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { run, serverEntry } from "./process.js";
+import { dataDir, LISTENING, removeDataDirs, run, serverEntry } from "./process.js";
 
-const dirs: string[] = [];
-async function dataDir(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), "loopkit-app-"));
-  dirs.push(dir);
-  return dir;
-}
-afterEach(async () => {
-  await Promise.all(dirs.splice(0).map((d) => rm(d, { recursive: true, force: true })));
-});
+afterEach(removeDataDirs);
 
 describe("the server process", () => {
   it("starts on the embedded database, prints the keys once, answers /healthz and /readyz", async () => {
-    const dir = await dataDir();
+    const dir = await dataDir("app");
     const env = { PORT: "0", LOOPKIT_DATA_DIR: dir, LOG_LEVEL: "info" };
     const first = run("node", [serverEntry, "start"], env);
-    const [, url] = await first.waitFor(/Loopkit listening on (http:\/\/[^"\s]+)/);
+    const [, url] = await first.waitFor(LISTENING);
     expect(first.output()).toMatch(/public key \(browsers, events only\): lk_pub_\S+/);
     expect(first.output()).toMatch(/secret key \(servers, everything\):\s+lk_sec_\S+/);
     expect(await (await fetch(`${url}/healthz`)).json()).toEqual({ status: "ok" });
@@ -31,7 +20,7 @@ describe("the server process", () => {
     expect(await first.exited).toBe(0);
 
     const second = run("node", [serverEntry, "start"], env);
-    await second.waitFor(/Loopkit listening on/);
+    await second.waitFor(LISTENING);
     expect(second.output()).not.toContain("lk_sec_");
     second.process.kill("SIGTERM");
     expect(await second.exited).toBe(0);
@@ -40,7 +29,7 @@ describe("the server process", () => {
   it("stops with a message naming a bad variable and its expected form", async () => {
     const child = run("node", [serverEntry, "start"], {
       PORT: "eighty",
-      LOOPKIT_DATA_DIR: await dataDir(),
+      LOOPKIT_DATA_DIR: await dataDir("app"),
     });
     expect(await child.exited).toBe(1);
     expect(child.output()).toContain("PORT");
@@ -50,7 +39,7 @@ describe("the server process", () => {
   it("refuses an init key of the wrong form, naming it", async () => {
     const child = run("node", [serverEntry, "start"], {
       PORT: "0",
-      LOOPKIT_DATA_DIR: await dataDir(),
+      LOOPKIT_DATA_DIR: await dataDir("app"),
       LOOPKIT_INIT_PUBLIC_KEY: "not-a-key",
       LOOPKIT_INIT_SECRET_KEY: `lk_sec_${"a".repeat(40)}`,
     });
@@ -60,7 +49,7 @@ describe("the server process", () => {
   });
 
   it("applies migrations with `loopkit migrate`, then reports up to date", async () => {
-    const dir = await dataDir();
+    const dir = await dataDir("app");
     const first = run("node", [serverEntry, "migrate"], { LOOPKIT_DATA_DIR: dir });
     expect(await first.exited).toBe(0);
     expect(first.output()).toMatch(/applied: \S+\.sql/);

@@ -1,17 +1,11 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { newEventId } from "@loopkit/core";
 import { createDatabase } from "@loopkit/db";
 import { afterAll, describe, expect, it } from "vitest";
-import { run, serverEntry } from "./process.js";
+import { removeDataDirs, startEmbeddedServer } from "./process.js";
 
 const publicKey = `lk_pub_${"q".repeat(40)}`;
 const secretKey = `lk_sec_${"r".repeat(40)}`;
-const dirs: string[] = [];
-afterAll(async () => {
-  await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
-});
+afterAll(removeDataDirs);
 
 function batch(size: number) {
   return Array.from({ length: size }, (_, i) => ({
@@ -26,22 +20,13 @@ function batch(size: number) {
   }));
 }
 
-async function start(extra: Record<string, string> = {}) {
-  const dir = await mkdtemp(join(tmpdir(), "loopkit-shutdown-"));
-  dirs.push(dir);
-  const server = run("node", [serverEntry, "start"], {
-    PORT: "0",
-    LOOPKIT_DATA_DIR: dir,
+function start(extra: Record<string, string> = {}) {
+  return startEmbeddedServer("shutdown", {
     LOOPKIT_INIT_PUBLIC_KEY: publicKey,
     LOOPKIT_INIT_SECRET_KEY: secretKey,
     LOG_LEVEL: "info",
     ...extra,
   });
-  const [, url] = (await server.waitFor(/Loopkit listening on (http:\/\/[^"\s]+)/)) as [
-    string,
-    string,
-  ];
-  return { dir, server, url };
 }
 
 describe("the server process under SIGTERM", () => {
