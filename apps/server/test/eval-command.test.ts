@@ -1,17 +1,16 @@
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { createDatabase } from "@loopkit/db";
 import { type OpenAITestServer, startOpenAITestServer } from "@loopkit/openai-test-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { run, serverEntry } from "./process.js";
+import { dataDir, removeDataDirs, run, serverEntry } from "./process.js";
 
 describe("loopkit eval", () => {
   let llm: OpenAITestServer;
   let dir: string;
   beforeAll(async () => {
     llm = await startOpenAITestServer();
-    dir = await mkdtemp(join(tmpdir(), "loopkit-eval-"));
+    dir = await dataDir("eval");
     const lines = Array.from({ length: 3 }, (_, i) =>
       JSON.stringify({ input: `question ${i}`, output: `answer ${i}`, version: "v1" }),
     );
@@ -19,19 +18,20 @@ describe("loopkit eval", () => {
   });
   afterAll(async () => {
     await llm?.close();
-    await rm(dir, { recursive: true, force: true });
+    await removeDataDirs();
   });
 
-  it("judges a dataset against an OpenAI-compatible endpoint and stores the run in the server's database", async () => {
-    const child = run(
+  /** `loopkit eval` of version v1 of the dataset, storing into the server's data folder. */
+  const evalCommand = (args: string[], env: Record<string, string> = {}) =>
+    run(
       "node",
+      [serverEntry, "eval", "--dataset", join(dir, "dataset.jsonl"), "--version", "v1", ...args],
+      { LOOPKIT_DATA_DIR: join(dir, "data"), ...env },
+    );
+
+  it("judges a dataset against an OpenAI-compatible endpoint and stores the run in the server's database", async () => {
+    const child = evalCommand(
       [
-        serverEntry,
-        "eval",
-        "--dataset",
-        join(dir, "dataset.jsonl"),
-        "--version",
-        "v1",
         "--model",
         "test-model",
         "--base-url",
@@ -41,7 +41,7 @@ describe("loopkit eval", () => {
         "--no-progress",
         "--json",
       ],
-      { LOOPKIT_DATA_DIR: join(dir, "data"), JUDGE_KEY: "test-key" },
+      { JUDGE_KEY: "test-key" },
     );
     const code = await child.exited;
     expect(code, child.output()).toBe(0);
@@ -58,20 +58,7 @@ describe("loopkit eval", () => {
   });
 
   it("exits 2 naming the missing API key variable", async () => {
-    const child = run(
-      "node",
-      [
-        serverEntry,
-        "eval",
-        "--dataset",
-        join(dir, "dataset.jsonl"),
-        "--version",
-        "v1",
-        "--api-key-env",
-        "NOT_SET_ANYWHERE",
-      ],
-      { LOOPKIT_DATA_DIR: join(dir, "data") },
-    );
+    const child = evalCommand(["--api-key-env", "NOT_SET_ANYWHERE"]);
     expect(await child.exited).toBe(2);
     expect(child.output()).toContain("NOT_SET_ANYWHERE");
   });
