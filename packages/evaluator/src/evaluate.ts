@@ -1,6 +1,7 @@
 import { LoopkitError } from "@loopkit/core";
 import { type DatasetItem, outputOf } from "./dataset.js";
 import type {
+  EvaluationItemRecord,
   EvaluationRunRecord,
   EvaluationStore,
   NewEvaluationItem,
@@ -60,14 +61,7 @@ export interface VersionEvaluation {
 export async function evaluatePromptVersion(
   options: EvaluateVersionOptions,
 ): Promise<VersionEvaluation> {
-  const runId =
-    options.runId ?? (await options.store.createEvaluationRun(versionEvaluationRun(options))).id;
-  const run = await executeEvaluationRun({
-    ...options,
-    runId,
-    generators: generatorsFor(options.judge.kind, options.generator),
-  });
-  const items = await options.store.listItems(options.projectId, runId);
+  const { run, items } = await executeToEnd(options, versionEvaluationRun);
   const criteria = options.judge.describe().criteria as { name: string }[] | undefined;
   const summary = summarizeRubricRun(items, {
     passThreshold: options.passThreshold,
@@ -134,14 +128,7 @@ export interface VersionComparisonOffline {
 export async function compareVersionsOffline(
   options: CompareVersionsOptions,
 ): Promise<VersionComparisonOffline> {
-  const runId =
-    options.runId ?? (await options.store.createEvaluationRun(comparisonRun(options))).id;
-  const run = await executeEvaluationRun({
-    ...options,
-    runId,
-    generators: generatorsFor("pairwise", options.generator),
-  });
-  const items = await options.store.listItems(options.projectId, runId);
+  const { run, items } = await executeToEnd(options, comparisonRun);
   return { run, summary: summarizePairwiseRun(items, options.baseline, options.candidate) };
 }
 
@@ -179,6 +166,25 @@ export function comparisonRun(options: ComparisonRunOptions): NewEvaluationRun {
     concurrency: options.concurrency ?? null,
     items: pairwiseItems(options.dataset ?? [], baseline, candidate, options.generator),
   };
+}
+
+/**
+ * Creates the run `newRun` builds from `options`, unless `options.runId` names one to resume;
+ * executes it until it ends (or the budget or `signal` stops it); and reads its items back.
+ */
+async function executeToEnd<
+  O extends OfflineRunOptions & { judge: RubricJudge | PairwiseJudge; generator?: OutputGenerator },
+>(
+  options: O,
+  newRun: (options: O) => NewEvaluationRun,
+): Promise<{ run: EvaluationRunRecord; items: EvaluationItemRecord[] }> {
+  const runId = options.runId ?? (await options.store.createEvaluationRun(newRun(options))).id;
+  const run = await executeEvaluationRun({
+    ...options,
+    runId,
+    generators: generatorsFor(options.judge.kind, options.generator),
+  });
+  return { run, items: await options.store.listItems(options.projectId, runId) };
 }
 
 function rubricItems(
