@@ -98,19 +98,15 @@ export async function runEvalCommand(argv: string[], io: EvalCommandIO): Promise
         judge: createPairwiseJudge({ llm, criteria: settings.judge?.criteria }),
       });
       bar?.stop();
-      io.stdout.write(
-        settings.json
-          ? `${JSON.stringify({ runId: run.id, status: run.status, summary }, null, 2)}\n`
-          : `run ${run.id} (${run.status})\n${formatPairwiseSummary(summary)}\n`,
+      const winRate = summary.winRate ?? 0;
+      return reportRun(
+        io,
+        settings,
+        { run, summary, table: formatPairwiseSummary(summary) },
+        settings.minWinRate !== undefined && winRate < settings.minWinRate
+          ? `${settings.version} wins ${(winRate * 100).toFixed(1)}% of decisive pairs against ${settings.baseline}, below --min-win-rate ${settings.minWinRate}.`
+          : null,
       );
-      if (run.status !== "completed") return 3;
-      if (settings.minWinRate !== undefined && (summary.winRate ?? 0) < settings.minWinRate) {
-        io.stderr.write(
-          `loopkit eval: ${settings.version} wins ${((summary.winRate ?? 0) * 100).toFixed(1)}% of decisive pairs against ${settings.baseline}, below --min-win-rate ${settings.minWinRate}.\n`,
-        );
-        return 1;
-      }
-      return 0;
     }
 
     const create = settings.judgeKind === "reference" ? createReferenceJudge : createRubricJudge;
@@ -121,19 +117,15 @@ export async function runEvalCommand(argv: string[], io: EvalCommandIO): Promise
       passThreshold: settings.passThreshold,
     });
     bar?.stop();
-    io.stdout.write(
-      settings.json
-        ? `${JSON.stringify({ runId: run.id, status: run.status, summary }, null, 2)}\n`
-        : `run ${run.id} (${run.status})\n${formatVersionSummary(summary)}\n`,
+    const meanScore = summary.meanScore ?? 0;
+    return reportRun(
+      io,
+      settings,
+      { run, summary, table: formatVersionSummary(summary) },
+      settings.minScore !== undefined && meanScore < settings.minScore
+        ? `${settings.version} scores ${meanScore.toFixed(3)} on average, below --min-score ${settings.minScore}.`
+        : null,
     );
-    if (run.status !== "completed") return 3;
-    if (settings.minScore !== undefined && (summary.meanScore ?? 0) < settings.minScore) {
-      io.stderr.write(
-        `loopkit eval: ${settings.version} scores ${(summary.meanScore ?? 0).toFixed(3)} on average, below --min-score ${settings.minScore}.\n`,
-      );
-      return 1;
-    }
-    return 0;
   } catch (error) {
     bar?.stop();
     const message = error instanceof Error ? error.message : String(error);
@@ -142,6 +134,29 @@ export async function runEvalCommand(argv: string[], io: EvalCommandIO): Promise
   } finally {
     await opened?.close();
   }
+}
+
+/**
+ * Prints a run's result (JSON with `--json`, else its id, status and `table`) and resolves the
+ * exit code: 3 when the run stopped early, 1 when it missed the bar set on the command line
+ * (`shortfall` says how), else 0.
+ */
+function reportRun(
+  io: EvalCommandIO,
+  settings: EvalSettings,
+  result: { run: { id: string; status: string }; summary: unknown; table: string },
+  shortfall: string | null,
+): number {
+  const { run, summary } = result;
+  io.stdout.write(
+    settings.json
+      ? `${JSON.stringify({ runId: run.id, status: run.status, summary }, null, 2)}\n`
+      : `run ${run.id} (${run.status})\n${result.table}\n`,
+  );
+  if (run.status !== "completed") return 3;
+  if (shortfall === null) return 0;
+  io.stderr.write(`loopkit eval: ${shortfall}\n`);
+  return 1;
 }
 
 function progressBar(stream: NodeJS.WritableStream): SingleBar {
