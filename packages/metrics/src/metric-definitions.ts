@@ -59,11 +59,15 @@ export interface MetricDefinition {
   source: MetricSource;
 }
 
-function rateOfRequests(signal: UnitTotal & keyof VersionAggregate): MetricSource {
+/** A count that is both a unit total and a field of {@link VersionAggregate}. */
+type CountedTotal = UnitTotal & keyof VersionAggregate;
+
+/** The share `successes`/`n` of two counts, e.g. thumbs up of thumbs, errors of requests. */
+function proportionOf(successes: CountedTotal, n: CountedTotal): MetricSource {
   return {
     kind: "proportion",
-    sample: (a) => ({ successes: a[signal] as number, n: a.requests }),
-    ratio: [signal, "requests"],
+    sample: (a) => ({ successes: a[successes], n: a[n] }),
+    ratio: [successes, n],
   };
 }
 
@@ -104,11 +108,7 @@ export const METRICS: Record<MetricName, MetricDefinition> = {
   taskSuccessRate: {
     direction: "higher_is_better",
     description: "Share of requests with a task_succeeded outcome that succeeded",
-    source: {
-      kind: "proportion",
-      sample: (a) => ({ successes: a.successes, n: a.outcomes }),
-      ratio: ["successes", "outcomes"],
-    },
+    source: proportionOf("successes", "outcomes"),
   },
   meanRating: {
     direction: "higher_is_better",
@@ -118,41 +118,37 @@ export const METRICS: Record<MetricName, MetricDefinition> = {
   thumbsUpRate: {
     direction: "higher_is_better",
     description: "Share of thumbs feedback that is thumbs up",
-    source: {
-      kind: "proportion",
-      sample: (a) => ({ successes: a.thumbsUp, n: a.thumbs }),
-      ratio: ["thumbsUp", "thumbs"],
-    },
+    source: proportionOf("thumbsUp", "thumbs"),
   },
   copiedRate: {
     direction: "higher_is_better",
     description: "Share of requests whose answer was copied (implicit positive)",
-    source: rateOfRequests("copied"),
+    source: proportionOf("copied", "requests"),
   },
   regeneratedRate: {
     direction: "lower_is_better",
     description: "Share of requests regenerated (implicit negative)",
-    source: rateOfRequests("regenerated"),
+    source: proportionOf("regenerated", "requests"),
   },
   editedRate: {
     direction: "lower_is_better",
     description: "Share of requests whose answer was edited (implicit negative)",
-    source: rateOfRequests("edited"),
+    source: proportionOf("edited", "requests"),
   },
   abandonedRate: {
     direction: "lower_is_better",
     description: "Share of requests abandoned (implicit negative)",
-    source: rateOfRequests("abandoned"),
+    source: proportionOf("abandoned", "requests"),
   },
   flagRate: {
     direction: "lower_is_better",
     description: "Share of requests with a safety flag",
-    source: rateOfRequests("flagged"),
+    source: proportionOf("flagged", "requests"),
   },
   errorRate: {
     direction: "lower_is_better",
     description: "Share of requests that ended in an error",
-    source: rateOfRequests("errors"),
+    source: proportionOf("errors", "requests"),
   },
   meanCostMicros: {
     direction: "lower_is_better",
