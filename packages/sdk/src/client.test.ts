@@ -41,6 +41,29 @@ describe("sampleRate", () => {
   });
 });
 
+describe("the events log() and feedback() send", () => {
+  it("carry the method's type, the caller's id and timestamp when given, and new ones otherwise", async () => {
+    const { fetch, sent } = recordingFetch();
+    const loopkit = createLoopkit({ ...base, fetch });
+    const given = {
+      id: "0190a5d2-0000-7000-8000-000000000001",
+      timestamp: "2026-01-01T00:00:00.000Z",
+    };
+    // A JavaScript caller is not held to LogInput: its own `type` must not reroute the event.
+    const first = loopkit.log({ ...given, output: "a", type: "feedback" } as never);
+    const second = loopkit.log({ output: "b" });
+    loopkit.thumbs(second, true);
+    await loopkit.shutdown();
+    const events = sent.flatMap((s) => s.events);
+    expect(events.map((e) => e.type)).toEqual(["log", "log", "feedback"]);
+    expect(first).toBe(given.id);
+    expect(events[0]).toMatchObject({ ...given, output: "a" });
+    expect(events[1]!.id).toBe(second);
+    expect(Date.parse(String(events[1]!.timestamp))).not.toBeNaN();
+    expect(events[2]).toMatchObject({ requestId: second, name: "thumbs", value: true });
+  });
+});
+
 describe("redact option", () => {
   it("runs on every event before it is sent, not on the caller's path", async () => {
     const { fetch, sent } = recordingFetch();
