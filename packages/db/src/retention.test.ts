@@ -188,6 +188,7 @@ const PROJECT_TABLES: Record<string, "expires" | "kept"> = {
   projects: "kept",
   prompt_versions: "kept",
   request_rollups: "expires",
+  user_rollups: "expires",
   requests: "expires",
   shadow_results: "expires",
 };
@@ -231,7 +232,13 @@ describe.each(await testDrivers())("retention of every project table on %s", (dr
   it("deletes every expiring row of a project past its retention and keeps its configuration", async () => {
     /** Fills every project table with rows made now. */
     const fill = async (projectId: string) => {
-      const request = logEvent({ input: "question", output: "answer" });
+      // A prompt name and a user id, so the request also counts in user_rollups.
+      const request = logEvent({
+        input: "question",
+        output: "answer",
+        promptName: "support",
+        userHash: "user-1",
+      });
       const shadow = logEvent({ promptVersion: "v2", shadowOf: request.id });
       await insertEvents(db, projectId, [
         request,
