@@ -367,6 +367,25 @@ describe.each(await testDrivers())("versionAggregates on %s", (driver) => {
     });
   });
 
+  it("reads a whole prompt's per-user totals as kept at ingest, equal to grouping its requests", async () => {
+    // The dataset with its requests spread over two users and requests without one.
+    const p = (await createProject(db, { name: "kept user totals" })).id;
+    const users = ["u1", "u2", null];
+    await insertEvents(
+      db,
+      p,
+      dataset().events.map((e, i) => (e.type === "log" ? { ...e, userHash: users[i % 3]! } : e)),
+    );
+    for (const promptName of ["support", "search"]) {
+      const kept = await versionAggregates(db, p, { promptName });
+      // A time range sends the call to the statement that groups the request rollups by user.
+      expect(kept).toEqual(await versionAggregates(db, p, { promptName, from: new Date(0) }));
+    }
+    const [, v1] = await versionAggregates(db, p, { promptName: "support" });
+    // v1's r1 (u1), r2 (u2), r3 (no user), r4 (u1): units u1, u2 and r3.
+    expect(v1?.unitMoments).toMatchObject({ unit: "user", units: 3 });
+  });
+
   it("refuses an unknown bucket with a code", async () => {
     await expect(versionAggregates(db, project, { bucket: "week" as "day" })).rejects.toMatchObject(
       { code: "INVALID_INPUT" },

@@ -51,23 +51,30 @@ const FROM_ROLLUPS = `
     AND ($5::text[] IS NULL OR tags @> $5::text[])
     AND ($7::text IS NULL OR experiment_key = $7)`;
 
-/** Each unit total's level-one column (see UNITS_SQL). */
-const LEVEL_ONE_COLUMNS: Record<UnitTotal, string> = {
-  requests: "requests",
-  errors: "errors",
-  outcomes: "outcomes",
-  successes: "successes",
-  rated: "rated",
-  ratingSum: "rating_sum",
-  thumbs: "thumbs",
-  thumbsUp: "thumbs_up",
-  copied: "copied",
-  regenerated: "regenerated",
-  edited: "edited",
-  abandoned: "abandoned",
-  flagged: "flagged",
-  costed: "costed",
-  costSum: "cost_sum",
+/**
+ * Each unit total's level-one column and how UNITS_SQL totals it over a unit's requests. The
+ * same columns are kept per user in `user_rollups` (migration 0008), which USER_TOTALS_SQL reads.
+ */
+const LEVEL_ONE: Record<UnitTotal, { column: string; total: string }> = {
+  requests: { column: "requests", total: "count(*)" },
+  errors: { column: "errors", total: "count(*) FILTER (WHERE is_error)" },
+  outcomes: { column: "outcomes", total: "count(outcome)" },
+  successes: { column: "successes", total: "count(*) FILTER (WHERE outcome)" },
+  rated: { column: "rated", total: "count(rating)" },
+  ratingSum: { column: "rating_sum", total: "coalesce(sum(rating), 0)" },
+  thumbs: { column: "thumbs", total: "count(thumbs)" },
+  thumbsUp: { column: "thumbs_up", total: "count(*) FILTER (WHERE thumbs)" },
+  copied: { column: "copied", total: "count(*) FILTER (WHERE copied)" },
+  regenerated: { column: "regenerated", total: "count(*) FILTER (WHERE regenerated)" },
+  edited: { column: "edited", total: "count(*) FILTER (WHERE edited)" },
+  abandoned: { column: "abandoned", total: "count(*) FILTER (WHERE abandoned)" },
+  flagged: {
+    column: "flagged",
+    total: `count(*) FILTER (WHERE CASE WHEN flags = '{}'::jsonb THEN false
+                                     ELSE loopkit_is_flagged(flags) END)`,
+  },
+  costed: { column: "costed", total: "count(cost)" },
+  costSum: { column: "cost_sum", total: "coalesce(sum(cost), 0)" },
 };
 
 /**
@@ -133,36 +140,11 @@ function productColumn(product: UnitProduct): string {
   const source = REQUEST_PRODUCTS[product];
   const single = "total" in source ? `${source.total}::float8` : "0";
   return `sum(CASE WHEN user_hash IS NULL THEN ${single}
-                ELSE ${LEVEL_ONE_COLUMNS[a]}::float8 * ${LEVEL_ONE_COLUMNS[b]}::float8 END) AS "${product}"`;
+                ELSE ${LEVEL_ONE[a].column}::float8 * ${LEVEL_ONE[b].column}::float8 END) AS "${product}"`;
 }
 
-/**
- * Counts, sums and unit moments in one scan. Level one totals each user's requests (grouped by
- * user_hash; a version's requests without a user id fall in one group); level two adds the
- * totals up per version and sums the products over units.
- */
-const UNITS_SQL = `
-WITH per_unit AS (
-  SELECT version, bucket_start, user_hash,
-         count(*) AS requests,
-         count(*) FILTER (WHERE is_error) AS errors,
-         count(outcome) AS outcomes,
-         count(*) FILTER (WHERE outcome) AS successes,
-         count(rating) AS rated,
-         coalesce(sum(rating), 0) AS rating_sum,
-         count(thumbs) AS thumbs,
-         count(*) FILTER (WHERE thumbs) AS thumbs_up,
-         count(*) FILTER (WHERE copied) AS copied,
-         count(*) FILTER (WHERE regenerated) AS regenerated,
-         count(*) FILTER (WHERE edited) AS edited,
-         count(*) FILTER (WHERE abandoned) AS abandoned,
-         count(*) FILTER (WHERE CASE WHEN flags = '{}'::jsonb THEN false
-                                     ELSE loopkit_is_flagged(flags) END) AS flagged,
-         count(cost) AS costed,
-         coalesce(sum(cost), 0) AS cost_sum
-  FROM (${FROM_ROLLUPS}) counted
-  GROUP BY version, bucket_start, user_hash
-)
+/** Level two: per version, the sums of the units' totals in `per_unit` and of their products. */
+const SUMS_OVER_UNITS = `
 SELECT version, bucket_start,
        sum(requests)::int AS requests,
        sum(errors)::int AS errors,
@@ -183,6 +165,46 @@ SELECT version, bucket_start,
 FROM per_unit
 GROUP BY version, bucket_start
 ORDER BY version, bucket_start`;
+
+/** Level one over the rows of FROM_ROLLUPS (aliased `counted`): each unit total of a group. */
+const TOTALS_OF_REQUESTS = Object.values(LEVEL_ONE)
+  .map(({ column, total }) => `${total} AS ${column}`)
+  .join(",\n         ");
+
+/**
+ * Counts, sums and unit moments in one scan. Level one totals each user's requests (grouped by
+ * user_hash; a version's requests without a user id fall in one group); level two adds the
+ * totals up per version and sums the products over units.
+ */
+const UNITS_SQL = `
+WITH per_unit AS (
+  SELECT version, bucket_start, user_hash,
+         ${TOTALS_OF_REQUESTS}
+  FROM (${FROM_ROLLUPS}) counted
+  GROUP BY version, bucket_start, user_hash
+)${SUMS_OVER_UNITS}`;
+
+/**
+ * UNITS_SQL for a prompt's versions without other filters or groupings: level one read from
+ * `user_rollups` (each user's totals, kept at ingest by migration 0008's trigger on
+ * request_rollups) instead of grouping every request by user, plus the requests without a user
+ * id totalled from the rollups as UNITS_SQL does. Its parameters are UNITS_SQL's.
+ */
+const USER_TOTALS_SQL = `
+WITH per_unit AS (
+  SELECT prompt_version AS version, NULL::timestamptz AS bucket_start, user_hash,
+         ${Object.values(LEVEL_ONE)
+           .map(({ column }) => `${column}::float8 AS ${column}`)
+           .join(", ")}
+  FROM user_rollups
+  WHERE project_id = $1 AND prompt_name = $2
+  UNION ALL
+  SELECT version, bucket_start, NULL,
+         ${TOTALS_OF_REQUESTS}
+  FROM (${FROM_ROLLUPS}) counted
+  WHERE user_hash IS NULL
+  GROUP BY version, bucket_start
+)${SUMS_OVER_UNITS}`;
 
 /** The q-percentile of a group's sorted latencies as percentile_cont computes it (1-based). */
 function percentileOf(q: string): string {
@@ -379,10 +401,14 @@ export async function versionAggregates(
     filter.bucket ?? null,
   ];
   // Two statements, which PostgreSQL runs side by side on the pool's connections: counts with
-  // unit moments (hash-aggregated per user, then per version), and latencies with ratings
-  // (sorted per group).
+  // unit moments (per user, then per version), and latencies with ratings (sorted per group).
+  // Each user's totals are read as kept at ingest when they are totals of the requests asked
+  // for: all of one prompt's, grouped by version (every parameter after the prompt unset, so a
+  // filter added later falls back to the general statement).
+  const wholePrompt =
+    params[1] !== null && params.slice(2).every((value) => value === null || value === false);
   const [rows, distributions] = await Promise.all([
-    aggregation<UnitsRow>(db, UNITS_SQL, params),
+    aggregation<UnitsRow>(db, wholePrompt ? USER_TOTALS_SQL : UNITS_SQL, params),
     aggregation<DistributionsRow>(db, DISTRIBUTIONS_SQL, [...params, confidence]),
   ]);
   const groupKey = (version: string, bucket: Date | null) => `${version}\u0000${bucket?.getTime()}`;
