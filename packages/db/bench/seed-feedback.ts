@@ -157,8 +157,8 @@ export async function checkRollups(db: Queryable, projectId: string): Promise<vo
 }
 
 /**
- * Makes the tables the seed writes UNLOGGED (every partition of requests and feedback, and the
- * rollups): the same columns, partitions and indexes, without writing the rows twice through the
+ * Makes the tables the seed writes UNLOGGED (every partition of requests and feedback, the
+ * rollups and the per-user totals their trigger keeps): the same columns, partitions and indexes, without writing the rows twice through the
  * write-ahead log. For a scratch database that is read, never recovered: reads of an unlogged
  * table take the same plan and pages as of a logged one.
  */
@@ -167,7 +167,7 @@ export async function skipWriteAheadLog(db: Queryable): Promise<void> {
     `SELECT c.oid::regclass::text AS name
      FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
      WHERE i.inhparent IN ('requests'::regclass, 'feedback'::regclass)
-     UNION ALL SELECT 'request_rollups'`,
+     UNION ALL SELECT 'request_rollups' UNION ALL SELECT 'user_rollups'`,
     [],
   );
   for (const { name } of tables) await db.query(`ALTER TABLE ${name} SET UNLOGGED`, []);
