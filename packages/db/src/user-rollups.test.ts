@@ -187,6 +187,83 @@ describe.each(await testDrivers())("user_rollups on %s", (driver) => {
     await expectKeptEqualsGrouped(db, p);
   });
 
+  // PGlite has one connection: batches cannot overlap there. Users are locked in some order,
+  // so one of the two crossings runs against it, whichever it is.
+  it.runIf(driver === "postgres").each([
+    ["u1", "u2"],
+    ["u2", "u1"],
+  ])(
+    "takes no deadlock between a batch of requests and a batch whose feedback crosses its users (%s rated)",
+    async (rated, logged) => {
+      const p = await project(`crossed users, ${rated} rated`);
+      const ratedRequest = log(rated);
+      await insertEvents(db, p, [ratedRequest, log(logged)]);
+      // B: a request of `logged` (its statement changes their totals), then feedback on a
+      // request of `rated`.
+      const feedbackOnRated = feedbackEvent(ratedRequest.id, {
+        name: "thumbs",
+        kind: "explicit",
+        value: true,
+      });
+      const batchB = [log(logged), feedbackOnRated];
+      // A: requests only (one statement, so not retried), of both users.
+      const batchA = [log("u1"), log("u2")];
+      // B is held between its two statements by an uncommitted feedback row with the key of
+      // B's feedback, which B's insert of it waits for.
+      let release!: () => void;
+      const released = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      let holding!: () => void;
+      const held = new Promise<void>((resolve) => {
+        holding = resolve;
+      });
+      const holder = db
+        .transaction(async (tx) => {
+          await tx.query(
+            `INSERT INTO feedback (project_id, ts, id, request_id, kind, name)
+             VALUES ($1, $2, $3, $4, 'explicit', 'held')`,
+            [p, feedbackOnRated.timestamp, feedbackOnRated.id, ratedRequest.id],
+          );
+          holding();
+          await released;
+          throw new Error("rolled back on purpose");
+        })
+        .catch(() => {});
+      await held;
+      /** Resolves once `n` sessions of this database wait for a lock. */
+      const waiting = async (n: number) => {
+        for (;;) {
+          const [row] = await db.query<{ n: number }>(
+            `SELECT count(*)::int AS n FROM pg_stat_activity
+             WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+            [],
+          );
+          if (row!.n >= n) return;
+          await new Promise((resolve) => setTimeout(resolve, 10));
+        }
+      };
+      const b = insertEvents(db, p, batchB);
+      await waiting(1); // B has written its request and waits for the held row
+      const a = insertEvents(db, p, batchA);
+      await waiting(2); // A waits for B (without the fix: holding one user, for the other)
+      release(); // B goes on to its feedback
+      await holder;
+      const outcomes = await Promise.allSettled([a, b]);
+      // A rejected batch shows its error (40P01 deadlock_detected was the defect).
+      expect(outcomes.map((o) => (o.status === "rejected" ? String(o.reason) : o.status))).toEqual([
+        "fulfilled",
+        "fulfilled",
+      ]);
+      expect(await userTotals(db, p)).toEqual([
+        totals("v1", "u1", { requests: rated === "u1" ? 2 : 3, thumbs_up: rated === "u1" ? 1 : 0 }),
+        totals("v1", "u2", { requests: rated === "u2" ? 2 : 3, thumbs_up: rated === "u2" ? 1 : 0 }),
+      ]);
+      await expectKeptEqualsGrouped(db, p);
+    },
+    20_000,
+  );
+
   it("holds after the migration's backfill the totals the trigger kept", async () => {
     const before = await db.query("SELECT * FROM user_rollups ORDER BY 1, 2, 3, 4", []);
     expect(before.length).toBeGreaterThan(0); // rows of the tests above
