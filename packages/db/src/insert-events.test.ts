@@ -251,6 +251,64 @@ describe.each(await testDrivers())("insertEvents on %s", (driver) => {
     expect(await insertEvents(db, p.id, events)).toEqual(["accepted", "accepted", "accepted"]);
   });
 
+  // A deadlock needs two sessions: PostgreSQL only. The other session is a transaction of the
+  // test that makes the victim certain: its own deadlock_timeout is 30 s against insertEvents'
+  // default 1 s, so insertEvents' session runs the deadlock check and is the one aborted.
+  it.runIf(driver === "postgres")(
+    "runs a batch of requests again when PostgreSQL aborts it as a deadlock's victim",
+    async () => {
+      const p = await createProject(db, { name: "deadlock victim" });
+      const [first, second] = [logEvent(), logEvent()];
+      const row = (e: typeof first) => [p.id, e.timestamp, e.id];
+      let release!: () => void;
+      const released = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      const lockWaits = async (n: number) => {
+        for (;;) {
+          const [r] = await db.query<{ n: number }>(
+            `SELECT count(*)::int AS n FROM pg_stat_activity
+             WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+            [],
+          );
+          if (r!.n >= n) return;
+          await new Promise((resolve) => setTimeout(resolve, 10));
+        }
+      };
+      let other!: Promise<void>;
+      const holding = new Promise<void>((held) => {
+        other = db
+          .transaction(async (tx) => {
+            await tx.query("SET LOCAL deadlock_timeout = '30s'", []);
+            // Holds `second`'s key uncommitted: the batch inserts `first`, then waits here.
+            await tx.query(
+              "INSERT INTO requests (project_id, ts, id) VALUES ($1, $2, $3)",
+              row(second),
+            );
+            held();
+            await lockWaits(1);
+            // Then waits for the batch's `first`: a cycle, found by the batch's session.
+            await tx.query(
+              "INSERT INTO requests (project_id, ts, id) VALUES ($1, $2, $3)",
+              row(first),
+            );
+            await released;
+            throw new Error("rolled back on purpose");
+          })
+          .catch(() => {});
+      });
+      await holding;
+      const batch = insertEvents(db, p.id, [first, second]);
+      // Aborted once (40P01), the batch runs again and waits for the other session's keys.
+      await lockWaits(2);
+      release();
+      await other;
+      expect(await batch).toEqual(["accepted", "accepted"]);
+      expect(await countEvents(db, p.id)).toMatchObject({ requests: 2 });
+    },
+    30_000,
+  );
+
   it("rolls the whole batch back when one statement fails", async () => {
     const p = await createProject(db, { name: "rollback" });
     const good = logEvent();

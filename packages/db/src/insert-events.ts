@@ -268,7 +268,8 @@ const RETRYABLE = new Set(["40P01", "40001"]); // deadlock_detected, serializati
 /**
  * Runs `attempt` again (up to 3 times in all) when PostgreSQL aborted it for a deadlock: two
  * concurrent batches, one holding a request's rollup that the other's feedback needs and the
- * other way round. The batch is idempotent, so running it again is safe.
+ * other way round. An aborted attempt stored nothing and the batch is idempotent, so running it
+ * again is safe.
  */
 async function retryDeadlocks<T>(attempt: () => Promise<T>): Promise<T> {
   for (let tries = 1; ; tries++) {
@@ -310,10 +311,13 @@ export async function insertEvents(
     return { log: requests, feedback: feedbackRows, exposure: exposureRows };
   };
   // A batch of requests only, or of exposures only, is one statement, atomic by itself: it
-  // needs no BEGIN and COMMIT round trips. Anything else runs in one transaction.
+  // needs no BEGIN and COMMIT round trips. Anything else runs in one transaction. Either is run
+  // again when PostgreSQL picks it as a deadlock's victim (then nothing of it was stored): the
+  // user locks below order writers of per-user totals, but a batch can still cross another on
+  // request rollups (feedback on a request that the other batch is inserting).
   const single = feedback.length === 0 && (logs.length === 0 || exposures.length === 0);
   const inserted = single
-    ? await store(db)
+    ? await retryDeadlocks(() => store(db))
     : await retryDeadlocks(() =>
         db.transaction(async (tx) => {
           await lockUsers(tx, projectId, logs, feedback);
