@@ -7,6 +7,7 @@ import {
   versionAggregates,
 } from "./index.js";
 import { exposureEvent, feedbackEvent, logEvent } from "./test-events.js";
+import { lockWaits } from "./test-lock-waits.js";
 import { openTestDatabase, testDrivers } from "./testing.js";
 
 // Expected values are the events each test writes, read back with plain SELECTs on both
@@ -264,17 +265,6 @@ describe.each(await testDrivers())("insertEvents on %s", (driver) => {
       const released = new Promise<void>((resolve) => {
         release = resolve;
       });
-      const lockWaits = async (n: number) => {
-        for (;;) {
-          const [r] = await db.query<{ n: number }>(
-            `SELECT count(*)::int AS n FROM pg_stat_activity
-             WHERE datname = current_database() AND wait_event_type = 'Lock'`,
-            [],
-          );
-          if (r!.n >= n) return;
-          await new Promise((resolve) => setTimeout(resolve, 10));
-        }
-      };
       let other!: Promise<void>;
       const holding = new Promise<void>((held) => {
         other = db
@@ -286,7 +276,7 @@ describe.each(await testDrivers())("insertEvents on %s", (driver) => {
               row(second),
             );
             held();
-            await lockWaits(1);
+            await lockWaits(db, 1);
             // Then waits for the batch's `first`: a cycle, found by the batch's session.
             await tx.query(
               "INSERT INTO requests (project_id, ts, id) VALUES ($1, $2, $3)",
@@ -300,7 +290,7 @@ describe.each(await testDrivers())("insertEvents on %s", (driver) => {
       await holding;
       const batch = insertEvents(db, p.id, [first, second]);
       // Aborted once (40P01), the batch runs again and waits for the other session's keys.
-      await lockWaits(2);
+      await lockWaits(db, 2);
       release();
       await other;
       expect(await batch).toEqual(["accepted", "accepted"]);

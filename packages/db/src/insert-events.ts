@@ -316,14 +316,14 @@ export async function insertEvents(
   // user locks below order writers of per-user totals, but a batch can still cross another on
   // request rollups (feedback on a request that the other batch is inserting).
   const single = feedback.length === 0 && (logs.length === 0 || exposures.length === 0);
-  const inserted = single
-    ? await retryDeadlocks(() => store(db))
-    : await retryDeadlocks(() =>
-        db.transaction(async (tx) => {
+  const inserted = await retryDeadlocks(() =>
+    single
+      ? store(db)
+      : db.transaction(async (tx) => {
           await lockUsers(tx, projectId, logs, feedback);
           return store(tx);
         }),
-      );
+  );
   return events.map((event) => {
     const key = eventKey(event.id, Math.floor(Date.parse(event.timestamp)));
     const set = inserted[event.type];

@@ -8,6 +8,7 @@ import {
   versionAggregates,
 } from "./index.js";
 import { feedbackEvent, logEvent } from "./test-events.js";
+import { lockWaits } from "./test-lock-waits.js";
 import { openTestDatabase, testDrivers } from "./testing.js";
 
 // user_rollups (migration 0008) keeps each user's totals of a prompt version, maintained by a
@@ -231,22 +232,10 @@ describe.each(await testDrivers())("user_rollups on %s", (driver) => {
         })
         .catch(() => {});
       await held;
-      /** Resolves once `n` sessions of this database wait for a lock. */
-      const waiting = async (n: number) => {
-        for (;;) {
-          const [row] = await db.query<{ n: number }>(
-            `SELECT count(*)::int AS n FROM pg_stat_activity
-             WHERE datname = current_database() AND wait_event_type = 'Lock'`,
-            [],
-          );
-          if (row!.n >= n) return;
-          await new Promise((resolve) => setTimeout(resolve, 10));
-        }
-      };
       const b = insertEvents(db, p, batchB);
-      await waiting(1); // B has written its request and waits for the held row
+      await lockWaits(db, 1); // B has written its request and waits for the held row
       const a = insertEvents(db, p, batchA);
-      await waiting(2); // A waits for B (without the fix: holding one user, for the other)
+      await lockWaits(db, 2); // A waits for B (without the fix: holding one user, for the other)
       release(); // B goes on to its feedback
       await holder;
       const outcomes = await Promise.allSettled([a, b]);
