@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import {
@@ -13,16 +14,31 @@ import {
 } from "./growthbook-hash.js";
 
 // GrowthBook's shared SDK conformance cases (growthbook/growthbook packages/sdk-js/test/cases.json),
-// kept in the repo's shared/ folder beside packages/; read in place, never copied.
-const casesPath = fileURLToPath(
-  new URL("../../../../../shared/vectors/growthbook-cases.json", import.meta.url),
-);
-if (!existsSync(casesPath)) {
-  throw new Error(
-    `GrowthBook conformance vectors not found at ${casesPath}: clone the repo with shared/ beside packages/ (see shared/vectors/README.md)`,
-  );
+// read in place, never copied, from the `shared/` folder that sits beside the repository's
+// checkout (`../shared/vectors/`), or from LOOPKIT_TEST_VECTORS_DIR. CI has that folder and fails
+// without it; a clone elsewhere skips these cases, saying so, rather than failing `pnpm test`.
+const vectorsDir =
+  process.env.LOOPKIT_TEST_VECTORS_DIR ??
+  fileURLToPath(new URL("../../../../../shared/vectors/", import.meta.url));
+const casesPath = join(vectorsDir, "growthbook-cases.json");
+const found = existsSync(casesPath);
+if (!found) {
+  const message = `GrowthBook conformance vectors not found at ${casesPath}: put the shared/ folder beside the repository's checkout, or set LOOPKIT_TEST_VECTORS_DIR to its vectors/ folder`;
+  if (process.env.CI === "true") throw new Error(message);
+  console.warn(`${message}; skipping the GrowthBook cases (CI runs them)`);
 }
-const cases = JSON.parse(readFileSync(casesPath, "utf8")) as {
+const cases = (
+  found
+    ? JSON.parse(readFileSync(casesPath, "utf8"))
+    : {
+        specVersion: "(vectors not found)",
+        hash: [],
+        getBucketRange: [],
+        chooseVariation: [],
+        getEqualWeights: [],
+        inNamespace: [],
+      }
+) as {
   specVersion: string;
   hash: [string, string, number, number | null][];
   getBucketRange: [string, [number, number, number[] | null], [number, number][]][];
@@ -31,7 +47,7 @@ const cases = JSON.parse(readFileSync(casesPath, "utf8")) as {
   inNamespace: [string, string, [string, number, number], boolean][];
 };
 
-describe(`GrowthBook SDK spec ${cases.specVersion}`, () => {
+describe.runIf(found)(`GrowthBook SDK spec ${cases.specVersion}`, () => {
   it("has every group", () => {
     for (const group of [
       "hash",
