@@ -3,7 +3,7 @@
  * requests with their feedback and rollups, written in SQL with generate_series, in the state
  * `insertEvents` leaves them.
  */
-import type { Database, Queryable } from "../src/index.js";
+import { type Database, foldUserRollups, type Queryable } from "../src/index.js";
 
 /** Feedback rows per seeded request: a rating, a thumbs, a task outcome and a copy signal. */
 export const SIGNALS_PER_REQUEST = 4;
@@ -43,7 +43,8 @@ export interface SeedOptions {
  * monthly partitions: make them first), in four prompt versions, with time-ordered
  * (UUIDv7-shaped) ids as the SDK makes them. Each request's `request_rollups` row is written
  * complete with the values of its four feedback rows, the state `insertEvents` leaves (check it
- * with {@link checkRollups}). One transaction per 250,000 requests, two at a time; then ANALYZE.
+ * with {@link checkRollups}), and the per-user totals folded. One transaction per 250,000
+ * requests, two at a time; then ANALYZE.
  *
  * @returns the requests added.
  */
@@ -67,7 +68,10 @@ export async function seedFeedback(
     }
   };
   await Promise.all([worker(), worker()]);
-  for (const table of ["requests", "feedback", "request_rollups"]) {
+  // The per-user changes the rollups' trigger appended, folded as maintenance would within
+  // seconds (DEFAULT_FOLD_INTERVAL_MS).
+  await foldUserRollups(db);
+  for (const table of ["requests", "feedback", "request_rollups", "user_rollups"]) {
     await db.query(`ANALYZE ${table}`, []);
   }
   return Math.max(0, to - from + 1);
@@ -158,8 +162,9 @@ export async function checkRollups(db: Queryable, projectId: string): Promise<vo
 
 /**
  * Makes the tables the seed writes UNLOGGED (every partition of requests and feedback, the
- * rollups and the per-user totals their trigger keeps): the same columns, partitions and indexes, without writing the rows twice through the
- * write-ahead log. For a scratch database that is read, never recovered: reads of an unlogged
+ * rollups, the per-user changes their trigger appends and the totals they are folded into): the
+ * same columns, partitions and indexes, without writing the rows twice through the write-ahead
+ * log. For a scratch database that is read, never recovered: reads of an unlogged
  * table take the same plan and pages as of a logged one.
  */
 export async function skipWriteAheadLog(db: Queryable): Promise<void> {
@@ -167,7 +172,8 @@ export async function skipWriteAheadLog(db: Queryable): Promise<void> {
     `SELECT c.oid::regclass::text AS name
      FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
      WHERE i.inhparent IN ('requests'::regclass, 'feedback'::regclass)
-     UNION ALL SELECT 'request_rollups' UNION ALL SELECT 'user_rollups'`,
+     UNION ALL SELECT 'request_rollups' UNION ALL SELECT 'user_rollups'
+     UNION ALL SELECT 'user_rollup_changes'`,
     [],
   );
   for (const { name } of tables) await db.query(`ALTER TABLE ${name} SET UNLOGGED`, []);

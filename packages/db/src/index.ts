@@ -43,12 +43,14 @@ export {
 } from "./list-feedback.js";
 export { type MaintenanceResult, runMaintenance } from "./maintenance.js";
 export {
+  DEFAULT_FOLD_INTERVAL_MS,
   type MaintenanceLogger,
   type MaintenanceSchedule,
   type MaintenanceScheduleOptions,
   scheduleMaintenance,
 } from "./maintenance-schedule.js";
 export { applyRetention, type RetentionOptions, type RetentionResult } from "./retention.js";
+export { type FoldResult, foldUserRollups } from "./user-rollup-fold.js";
 export {
   type ListRequestsOptions,
   listRequests,

@@ -207,42 +207,6 @@ async function rollUpFeedback(
   );
 }
 
-/**
- * Locks, in one global order, the users whose per-prompt totals (`user_rollups`) the batch can
- * change: those of its requests and those of the requests its feedback is on (migration 0009).
- * Without it a batch's two statements lock users in two rounds, and two batches that cross
- * users deadlock; the trigger of each statement takes the same locks, already held here. A
- * batch without both (requests of users, feedback on requests) changes totals in at most one
- * statement, whose trigger locks in order by itself: no statement is spent on it.
- */
-async function lockUsers(
-  tx: Queryable,
-  projectId: string,
-  logs: StoredLogEvent[],
-  feedback: StoredFeedbackEvent[],
-): Promise<void> {
-  const counted = logs.filter((e) => !e.shadowOf && e.promptName && e.userHash);
-  const requestIds = feedback.flatMap((f) => (f.requestId ? [f.requestId] : []));
-  if (counted.length === 0 || requestIds.length === 0) return;
-  await tx.query(
-    `SELECT loopkit_lock_user_rollups(array_agg($1::text), array_agg(prompt_name),
-              array_agg(prompt_version), array_agg(user_hash))
-     FROM (SELECT * FROM unnest($2::text[], $3::text[], $4::text[])
-             AS e(prompt_name, prompt_version, user_hash)
-           UNION ALL
-           SELECT prompt_name, prompt_version, user_hash FROM request_rollups
-           WHERE project_id = $1 AND request_id = ANY($5::text[]::uuid[])
-             AND has_request AND NOT shadow) users`,
-    [
-      projectId,
-      counted.map((e) => text(e.promptName)),
-      counted.map((e) => text(e.promptVersion)),
-      counted.map((e) => text(e.userHash)),
-      requestIds,
-    ],
-  );
-}
-
 /** The idempotency key of an event within a project: its id and its time to the millisecond. */
 function eventKey(id: string, ms: number): string {
   return `${id.toLowerCase()}@${ms}`;
@@ -312,18 +276,12 @@ export async function insertEvents(
   };
   // A batch of requests only, or of exposures only, is one statement, atomic by itself: it
   // needs no BEGIN and COMMIT round trips. Anything else runs in one transaction. Either is run
-  // again when PostgreSQL picks it as a deadlock's victim (then nothing of it was stored): the
-  // user locks below order writers of per-user totals, but a batch can still cross another on
-  // request rollups (feedback on a request that the other batch is inserting).
+  // again when PostgreSQL picks it as a deadlock's victim (then nothing of it was stored): a
+  // batch can cross another on request rollups (feedback on a request that the other batch is
+  // inserting). Per-user totals take no locks here: the trigger on request_rollups only appends
+  // to user_rollup_changes (migration 0010).
   const single = feedback.length === 0 && (logs.length === 0 || exposures.length === 0);
-  const inserted = await retryDeadlocks(() =>
-    single
-      ? store(db)
-      : db.transaction(async (tx) => {
-          await lockUsers(tx, projectId, logs, feedback);
-          return store(tx);
-        }),
-  );
+  const inserted = await retryDeadlocks(() => (single ? store(db) : db.transaction(store)));
   return events.map((event) => {
     const key = eventKey(event.id, Math.floor(Date.parse(event.timestamp)));
     const set = inserted[event.type];

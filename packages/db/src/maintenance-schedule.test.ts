@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "./database.js";
+import { createProject, insertEvents } from "./index.js";
 import type { MaintenanceResult } from "./maintenance.js";
 import { scheduleMaintenance } from "./maintenance-schedule.js";
+import { logEvent } from "./test-events.js";
 import { openTestDatabase, testDrivers } from "./testing.js";
 
 // Real maintenance passes on both drivers; a pass is made to fail for real by renaming the
@@ -94,5 +96,35 @@ describe.each(await testDrivers())("scheduleMaintenance on %s", (driver) => {
     expect(passes).toBeGreaterThan(0);
     expect(lines[0]).toMatch(/^maintenance failed: .*loopkit_ensure_partitions/);
     expect(lines.at(-1)).toBe("maintenance done");
+  });
+
+  it("folds per-user changes on a timer of its own, between maintenance passes", async () => {
+    const projectId = (await createProject(db, { name: "fold timer" })).id;
+    await insertEvents(db, projectId, [logEvent({ promptName: "p", userHash: "u1" })]);
+    const pending = async () =>
+      (
+        await db.query<{ n: number }>(
+          "SELECT count(*)::int AS n FROM user_rollup_changes WHERE project_id = $1",
+          [projectId],
+        )
+      )[0]?.n;
+    expect(await pending()).toBe(1);
+    let passes = 0;
+    const schedule = scheduleMaintenance(db, {
+      firstDelayMs: 60_000, // no maintenance pass during the test
+      intervalMs: 60_000,
+      foldIntervalMs: 50,
+      onPass: () => passes++,
+    });
+    const end = Date.now() + 20_000;
+    while ((await pending()) !== 0 && Date.now() < end) await wait(20);
+    await schedule.stop();
+    expect(await pending()).toBe(0);
+    expect(passes).toBe(0);
+    const [kept] = await db.query<{ requests: number }>(
+      "SELECT requests FROM user_rollups WHERE project_id = $1",
+      [projectId],
+    );
+    expect(kept).toEqual({ requests: 1 });
   });
 });

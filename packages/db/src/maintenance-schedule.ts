@@ -1,5 +1,9 @@
 import type { Database } from "./database.js";
 import { type MaintenanceResult, runMaintenance } from "./maintenance.js";
+import { foldUserRollups } from "./user-rollup-fold.js";
+
+/** Default time between folds of per-user changes into their kept totals. */
+export const DEFAULT_FOLD_INTERVAL_MS = 5_000;
 
 /** Options of {@link scheduleMaintenance}. */
 export interface MaintenanceScheduleOptions {
@@ -9,11 +13,18 @@ export interface MaintenanceScheduleOptions {
   firstDelayMs?: number;
   /** Told after each pass what it did and how long it took. */
   onPass?: (result: MaintenanceResult, ms: number) => void;
-  /** Told of a failing pass; the schedule goes on. */
+  /**
+   * Time between folds of the per-user changes ingest appended into their kept totals
+   * ({@link foldUserRollups}), on a timer of their own (default {@link DEFAULT_FOLD_INTERVAL_MS}).
+   * Reads add the changes not yet folded, so this bounds their work, not their correctness.
+   */
+  foldIntervalMs?: number;
+  /** Told of a failing pass or fold; the schedule goes on. */
   onError?: (error: unknown) => void;
   /**
    * Gets one line per pass, in the same words in every process: "maintenance done" (with what
-   * it did and `ms`), "maintenance skipped: another process runs it", "maintenance failed".
+   * it did and `ms`), "maintenance skipped: another process runs it", "maintenance failed";
+   * folds only when they fail ("user totals fold failed").
    */
   logger?: MaintenanceLogger;
 }
@@ -30,19 +41,37 @@ export interface MaintenanceSchedule {
   stop(): Promise<void>;
 }
 
+/** Runs `task` after `firstDelayMs`, then `intervalMs` after each run ended; never overlapping. */
+function repeat(task: () => Promise<void>, firstDelayMs: number, intervalMs: number) {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let running: Promise<void> = Promise.resolve();
+  let stopped = false;
+  const run = () => {
+    running = task().finally(() => {
+      if (!stopped) timer = setTimeout(run, intervalMs);
+    });
+  };
+  timer = setTimeout(run, firstDelayMs);
+  return {
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await running;
+    },
+  };
+}
+
 /**
  * Runs {@link runMaintenance} after `firstDelayMs`, then `intervalMs` after each pass ended, so
  * passes never overlap, in servers and workers alike (several processes on one PostgreSQL take
- * turns through the maintenance lock). A pass is never cut short: `stop()` waits for the one in
- * progress, so the database can be closed right after it resolves.
+ * turns through the maintenance lock); and, on a timer of its own, {@link foldUserRollups}. A
+ * pass is never cut short: `stop()` waits for the pass and fold in progress, so the database can
+ * be closed right after it resolves.
  */
 export function scheduleMaintenance(
   db: Database,
   options: MaintenanceScheduleOptions,
 ): MaintenanceSchedule {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let running: Promise<void> = Promise.resolve();
-  let stopped = false;
   const { logger } = options;
   const done = (result: MaintenanceResult, ms: number) => {
     logger?.info(
@@ -51,25 +80,31 @@ export function scheduleMaintenance(
     );
     options.onPass?.(result, ms);
   };
-  const failed = (error: unknown) => {
-    logger?.error({ job: "maintenance", err: error }, "maintenance failed");
+  const failed = (job: string, message: string) => (error: unknown) => {
+    logger?.error({ job, err: error }, message);
     options.onError?.(error);
   };
-  const pass = () => {
-    const started = performance.now();
-    running = runMaintenance(db)
-      .then((result) => done(result, performance.now() - started))
-      .catch(failed)
-      .finally(() => {
-        if (!stopped) timer = setTimeout(pass, options.intervalMs);
-      });
-  };
-  timer = setTimeout(pass, options.firstDelayMs ?? 0);
+  const passes = repeat(
+    async () => {
+      const started = performance.now();
+      await runMaintenance(db)
+        .then((result) => done(result, performance.now() - started))
+        .catch(failed("maintenance", "maintenance failed"));
+    },
+    options.firstDelayMs ?? 0,
+    options.intervalMs,
+  );
+  const foldInterval = options.foldIntervalMs ?? DEFAULT_FOLD_INTERVAL_MS;
+  const folds = repeat(
+    async () => {
+      await foldUserRollups(db).catch(failed("fold", "user totals fold failed"));
+    },
+    foldInterval,
+    foldInterval,
+  );
   return {
     async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      await running;
+      await Promise.all([passes.stop(), folds.stop()]);
     },
   };
 }

@@ -7,12 +7,14 @@
  *                rollups, and what was made from events (shadow results, judge cache entries,
  *                evaluation runs with their items, which copy logged inputs and outputs)
  *   3. drop    — again, for partitions the deletes emptied
+ *   4. fold    — the deleted rollups out of the per-user totals (see foldUserRollups)
  *
  * A project's configuration — the project, its keys, prompt versions, experiments, approvals and
  * its append-only audit log — is not event data and is kept.
  */
 import { LoopkitError } from "@loopkit/core";
 import type { Database, Queryable } from "./database.js";
+import { foldUserRollups } from "./user-rollup-fold.js";
 
 /** Options of {@link applyRetention}. */
 export interface RetentionOptions {
@@ -236,5 +238,8 @@ export async function applyRetention(
   }
   // Partitions the deletes emptied can go too.
   await dropUnneededPartitions(db, now, result.droppedPartitions);
+  // The deleted rollups' users lose their kept totals now, not at the next scheduled fold: a
+  // user without requests left must not keep a row with their hashed id.
+  if (result.rollups > 0) await foldUserRollups(db);
   return result;
 }

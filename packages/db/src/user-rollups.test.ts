@@ -3,23 +3,26 @@ import {
   applyRetention,
   createProject,
   type Database,
+  foldUserRollups,
   insertEvents,
   updateProjectSettings,
   versionAggregates,
 } from "./index.js";
 import { feedbackEvent, logEvent } from "./test-events.js";
-import { lockWaits } from "./test-lock-waits.js";
 import { openTestDatabase, testDrivers } from "./testing.js";
 
-// user_rollups (migration 0008) keeps each user's totals of a prompt version, maintained by a
-// trigger on request_rollups. Expected rows are worked out by hand from the events of each test;
-// versionAggregates of a whole prompt reads them, and must equal its general statement (the same
-// call with a time range that includes everything, which groups the request rollups by user).
+// user_rollups (migrations 0008, 0010) keeps each user's totals of a prompt version: a trigger on
+// request_rollups appends each change to user_rollup_changes, and foldUserRollups moves them into
+// the kept totals. Expected rows are worked out by hand from the events of each test;
+// versionAggregates of a whole prompt reads kept totals plus changes not yet folded, and must
+// equal its general statement (the same call with a time range that includes everything, which
+// groups the request rollups by user), before a fold and after it.
 
 const PROMPT = "support";
 
-/** The kept totals of a project, one row per version and user (a few columns, as numbers). */
+/** The kept totals of a project once folded, one row per version and user (a few columns). */
 async function userTotals(db: Database, projectId: string) {
+  expect(await foldUserRollups(db)).toMatchObject({ skipped: false });
   return db.query<{
     version: string;
     user: string;
@@ -54,12 +57,33 @@ const totals = (version: string, user: string, values: Record<string, number>) =
 
 /** versionAggregates of the whole prompt (kept totals) equals its general statement's. */
 async function expectKeptEqualsGrouped(db: Database, projectId: string): Promise<void> {
+  expect(await pendingChanges(db, projectId)).toBe(0); // after userTotals' fold: kept totals only
   const kept = await versionAggregates(db, projectId, { promptName: PROMPT });
   const grouped = await versionAggregates(db, projectId, {
     promptName: PROMPT,
     from: new Date(0),
   });
   expect(kept).toEqual(grouped);
+}
+
+/** The changes of a project appended and not yet folded. */
+async function pendingChanges(db: Database, projectId: string): Promise<number> {
+  const [row] = await db.query<{ n: number }>(
+    "SELECT count(*)::int AS n FROM user_rollup_changes WHERE project_id = $1",
+    [projectId],
+  );
+  return row?.n ?? 0;
+}
+
+/** versionAggregates of the whole prompt with changes not yet folded equals the general one's. */
+async function expectPendingEqualsGrouped(db: Database, projectId: string): Promise<void> {
+  expect(await pendingChanges(db, projectId)).toBeGreaterThan(0);
+  const current = await versionAggregates(db, projectId, { promptName: PROMPT });
+  const grouped = await versionAggregates(db, projectId, {
+    promptName: PROMPT,
+    from: new Date(0),
+  });
+  expect(current).toEqual(grouped);
 }
 
 const log = (userHash: string | null, fields: Parameters<typeof logEvent>[0] = {}) =>
@@ -188,82 +212,87 @@ describe.each(await testDrivers())("user_rollups on %s", (driver) => {
     await expectKeptEqualsGrouped(db, p);
   });
 
-  // PGlite has one connection: batches cannot overlap there. Users are locked in some order,
-  // so one of the two crossings runs against it, whichever it is.
-  it.runIf(driver === "postgres").each([
-    ["u1", "u2"],
-    ["u2", "u1"],
-  ])(
-    "takes no deadlock between a batch of requests and a batch whose feedback crosses its users (%s rated)",
-    async (rated, logged) => {
-      const p = await project(`crossed users, ${rated} rated`);
-      const ratedRequest = log(rated);
-      await insertEvents(db, p, [ratedRequest, log(logged)]);
-      // B: a request of `logged` (its statement changes their totals), then feedback on a
-      // request of `rated`.
-      const feedbackOnRated = feedbackEvent(ratedRequest.id, {
-        name: "thumbs",
-        kind: "explicit",
-        value: true,
+  it("reads changes not yet folded: new users, changed users and users left without requests", async () => {
+    const p = await project("pending");
+    const r1 = log("u1", { costMicros: 5 });
+    const r2 = log("u2", { costMicros: 6 });
+    await insertEvents(db, p, [r1, r2, log("u3")]);
+    await expectPendingEqualsGrouped(db, p); // users with no kept row yet
+    await foldUserRollups(db);
+    await insertEvents(db, p, [
+      feedbackEvent(r1.id, { name: "rating", kind: "explicit", value: 4 }),
+      log("u4", { status: "error" }),
+    ]);
+    // u2's only request gone, as retention's delete would before a fold: a change of −1 request.
+    await db.query("DELETE FROM request_rollups WHERE project_id = $1 AND request_id = $2", [
+      p,
+      r2.id,
+    ]);
+    await expectPendingEqualsGrouped(db, p); // u1 changed, u2 emptied, u4 new, u3 untouched
+    const [v1] = await versionAggregates(db, p, { promptName: PROMPT });
+    expect(v1?.unitMoments).toMatchObject({ unit: "user", units: 3 });
+    expect(await userTotals(db, p)).toEqual([
+      totals("v1", "u1", { requests: 1, rated: 1, rating_sum: 4, cost_sum: 5 }),
+      totals("v1", "u3", { requests: 1 }),
+      totals("v1", "u4", { requests: 1, errors: 1 }),
+    ]);
+    await expectKeptEqualsGrouped(db, p);
+  });
+
+  // PGlite has one connection: folds and batches cannot overlap there.
+  it.runIf(driver === "postgres")(
+    "folds each change once while batches keep coming, and one fold at a time",
+    async () => {
+      const p = await project("fold under ingest");
+      const users = Array.from({ length: 20 }, (_, i) => `user-${i}`);
+      const batch = (round: number) =>
+        users.flatMap((user) => {
+          const r = log(user, { costMicros: round });
+          return [r, feedbackEvent(r.id, { name: "thumbs", kind: "explicit", value: true })];
+        });
+      const ingest = (async () => {
+        for (let round = 1; round <= 15; round++) await insertEvents(db, p, batch(round));
+      })();
+      let folds = 0;
+      let ingesting = true;
+      void ingest.finally(() => {
+        ingesting = false;
       });
-      const batchB = [log(logged), feedbackOnRated];
-      // A: requests only (one statement, so not retried), of both users.
-      const batchA = [log("u1"), log("u2")];
-      // B is held between its two statements by an uncommitted feedback row with the key of
-      // B's feedback, which B's insert of it waits for.
-      let release!: () => void;
-      const released = new Promise<void>((resolve) => {
-        release = resolve;
-      });
-      let holding!: () => void;
-      const held = new Promise<void>((resolve) => {
-        holding = resolve;
-      });
-      const holder = db
-        .transaction(async (tx) => {
-          await tx.query(
-            `INSERT INTO feedback (project_id, ts, id, request_id, kind, name)
-             VALUES ($1, $2, $3, $4, 'explicit', 'held')`,
-            [p, feedbackOnRated.timestamp, feedbackOnRated.id, ratedRequest.id],
-          );
-          holding();
-          await released;
-          throw new Error("rolled back on purpose");
-        })
-        .catch(() => {});
-      await held;
-      const b = insertEvents(db, p, batchB);
-      await lockWaits(db, 1); // B has written its request and waits for the held row
-      const a = insertEvents(db, p, batchA);
-      await lockWaits(db, 2); // A waits for B (without the fix: holding one user, for the other)
-      release(); // B goes on to its feedback
-      await holder;
-      const outcomes = await Promise.allSettled([a, b]);
-      // A rejected batch shows its error (40P01 deadlock_detected was the defect).
-      expect(outcomes.map((o) => (o.status === "rejected" ? String(o.reason) : o.status))).toEqual([
-        "fulfilled",
-        "fulfilled",
-      ]);
-      expect(await userTotals(db, p)).toEqual([
-        totals("v1", "u1", { requests: rated === "u1" ? 2 : 3, thumbs_up: rated === "u1" ? 1 : 0 }),
-        totals("v1", "u2", { requests: rated === "u2" ? 2 : 3, thumbs_up: rated === "u2" ? 1 : 0 }),
-      ]);
+      while (ingesting) {
+        const [a, b] = await Promise.all([foldUserRollups(db), foldUserRollups(db)]);
+        // Two folds at once: each either folds or is skipped while the other holds the lock.
+        expect([a, b].filter((f) => !f.skipped).length).toBeGreaterThanOrEqual(1);
+        folds++;
+      }
+      await ingest;
+      expect(folds).toBeGreaterThan(0);
+      // Per user: 15 requests with thumbs up, costs 1 + … + 15 = 120.
+      expect(await userTotals(db, p)).toEqual(
+        users
+          .map((user) => totals("v1", user, { requests: 15, thumbs_up: 15, cost_sum: 120 }))
+          .sort((x, y) => x.user.localeCompare(y.user)),
+      );
       await expectKeptEqualsGrouped(db, p);
     },
-    20_000,
+    30_000,
   );
 
-  it("holds after the migration's backfill the totals the trigger kept", async () => {
-    const before = await db.query("SELECT * FROM user_rollups ORDER BY 1, 2, 3, 4", []);
-    expect(before.length).toBeGreaterThan(0); // rows of the tests above
+  it.runIf(driver === "postgres")("skips a fold while another one runs", async () => {
     await db.transaction(async (tx) => {
-      await tx.query("DELETE FROM user_rollups", []);
-      // The backfill statement of migration 0008.
-      await tx.query(
-        "DO $$ BEGIN EXECUTE loopkit_user_rollups_upsert('SELECT 1 AS sign, * FROM request_rollups'); END $$",
-        [],
-      );
+      await tx.query("SELECT pg_advisory_xact_lock(20260010)", []);
+      expect(await foldUserRollups(db)).toEqual({ skipped: true });
     });
-    expect(await db.query("SELECT * FROM user_rollups ORDER BY 1, 2, 3, 4", [])).toEqual(before);
+  });
+
+  it("keeps the totals a rebuild from every request rollup gives", async () => {
+    await foldUserRollups(db);
+    const kept = await db.query("SELECT * FROM user_rollups ORDER BY 1, 2, 3, 4", []);
+    expect(kept.length).toBeGreaterThan(0); // rows of the tests above
+    // Migration 0010's delta of every rollup counted once, as a backfill would add it up.
+    const [{ sql } = { sql: "" }] = await db.query<{ sql: string }>(
+      "SELECT loopkit_user_rollup_delta('SELECT 1 AS sign, * FROM request_rollups') AS sql",
+      [],
+    );
+    expect(await db.query(`${sql} ORDER BY 1, 2, 3, 4`, [])).toEqual(kept);
   });
 });

@@ -367,7 +367,7 @@ describe.each(await testDrivers())("versionAggregates on %s", (driver) => {
     });
   });
 
-  it("reads a whole prompt's per-user totals as kept at ingest, equal to grouping its requests", async () => {
+  it("reads a whole prompt's per-user totals as kept, equal to grouping its requests", async () => {
     // The dataset with its requests spread over two users and requests without one.
     const p = (await createProject(db, { name: "kept user totals" })).id;
     const users = ["u1", "u2", null];

@@ -53,7 +53,7 @@ const FROM_ROLLUPS = `
 
 /**
  * Each unit total's level-one column and how UNITS_SQL totals it over a unit's requests. The
- * same columns are kept per user in `user_rollups` (migration 0008), which USER_TOTALS_SQL reads.
+ * same columns are kept per user in `user_rollups` (migrations 0008, 0010), which USER_TOTALS_SQL reads.
  */
 const LEVEL_ONE: Record<UnitTotal, { column: string; total: string }> = {
   requests: { column: "requests", total: "count(*)" },
@@ -184,20 +184,49 @@ WITH per_unit AS (
   GROUP BY version, bucket_start, user_hash
 )${SUMS_OVER_UNITS}`;
 
+const LEVEL_ONE_COLUMNS = Object.values(LEVEL_ONE).map(({ column }) => column);
+
 /**
- * UNITS_SQL for a prompt's versions without other filters or groupings: level one read from
- * `user_rollups` (each user's totals, kept at ingest by migration 0008's trigger on
- * request_rollups) instead of grouping every request by user, plus the requests without a user
- * id totalled from the rollups as UNITS_SQL does. Its parameters are UNITS_SQL's.
+ * Each user's totals of a prompt's versions as they stand: kept in `user_rollups` plus the
+ * changes appended to `user_rollup_changes` since the last fold (migration 0010), users whose
+ * totals come to no requests left out. Kept rows without pending changes are read as they are;
+ * a user with pending changes is added up from them and their kept row, if any.
+ */
+const CURRENT_USER_TOTALS = `
+  pending AS (
+    SELECT prompt_version, user_hash,
+           ${LEVEL_ONE_COLUMNS.map((c) => `sum(${c}) AS ${c}`).join(", ")}
+    FROM user_rollup_changes
+    WHERE project_id = $1 AND prompt_name = $2
+    GROUP BY prompt_version, user_hash
+  ),
+  user_totals AS (
+    SELECT k.prompt_version, k.user_hash,
+           ${LEVEL_ONE_COLUMNS.map((c) => `k.${c} + coalesce(p.${c}, 0) AS ${c}`).join(", ")}
+    FROM user_rollups k
+    LEFT JOIN pending p ON p.prompt_version = k.prompt_version AND p.user_hash = k.user_hash
+    WHERE k.project_id = $1 AND k.prompt_name = $2
+    UNION ALL
+    SELECT * FROM pending p
+    WHERE NOT EXISTS (
+      SELECT 1 FROM user_rollups k
+      WHERE k.project_id = $1 AND k.prompt_name = $2
+        AND k.prompt_version = p.prompt_version AND k.user_hash = p.user_hash)
+  )`;
+
+/**
+ * UNITS_SQL for a prompt's versions without other filters or groupings: level one read from the
+ * users' totals kept since ingest ({@link CURRENT_USER_TOTALS}) instead of grouping every request
+ * by user, plus the requests without a user id totalled from the rollups as UNITS_SQL does. Its
+ * parameters are UNITS_SQL's.
  */
 const USER_TOTALS_SQL = `
-WITH per_unit AS (
+WITH ${CURRENT_USER_TOTALS},
+per_unit AS (
   SELECT prompt_version AS version, NULL::timestamptz AS bucket_start, user_hash,
-         ${Object.values(LEVEL_ONE)
-           .map(({ column }) => `${column}::float8 AS ${column}`)
-           .join(", ")}
-  FROM user_rollups
-  WHERE project_id = $1 AND prompt_name = $2
+         ${LEVEL_ONE_COLUMNS.map((c) => `${c}::float8 AS ${c}`).join(", ")}
+  FROM user_totals
+  WHERE requests > 0
   UNION ALL
   SELECT version, bucket_start, NULL,
          ${TOTALS_OF_REQUESTS}
@@ -402,7 +431,7 @@ export async function versionAggregates(
   ];
   // Two statements, which PostgreSQL runs side by side on the pool's connections: counts with
   // unit moments (per user, then per version), and latencies with ratings (sorted per group).
-  // Each user's totals are read as kept at ingest when they are totals of the requests asked
+  // Each user's totals are read as kept (user_rollups plus pending changes) when they are totals of the requests asked
   // for: all of one prompt's, grouped by version (every parameter after the prompt unset, so a
   // filter added later falls back to the general statement).
   const wholePrompt =
