@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { createHTTPHandler } from "@trpc/server/adapters/standalone";
-import { appRouter } from "../root.js";
+import type { ResponseMetaFn } from "@trpc/server/http";
+import type { AppRouter } from "../root.js";
 import type { LoopkitServices } from "../services.js";
 import { createContext } from "../trpc.js";
 import {
@@ -12,6 +12,7 @@ import {
   SECURITY_HEADERS,
 } from "./policy.js";
 import { type Refusal, tooLarge } from "./refusals.js";
+import { serveTrpc } from "./trpc-node.js";
 import { isTextPlain, readUrlKey } from "./url-key.js";
 
 /** Options of {@link createNodeHandler}. */
@@ -43,26 +44,7 @@ export interface NodeHandlerOptions {
 export function createNodeHandler(services: LoopkitServices, options: NodeHandlerOptions = {}) {
   const basePath = `${(options.basePath ?? "/trpc").replace(/\/$/, "")}/`;
   const corsOrigins = options.corsOrigins ?? [];
-  /** Keys that came in `?key=`, and each request's id, for the context of their request. */
-  const urlKeys = new WeakMap<IncomingMessage, string>();
-  const requestIds = new WeakMap<IncomingMessage, string>();
-  const trpc = createHTTPHandler({
-    router: appRouter,
-    basePath,
-    maxBodySize: services.limits.maxBodyBytes,
-    createContext: ({ req }) => {
-      const urlKey = urlKeys.get(req);
-      const requestId = requestIds.get(req);
-      return createContext(services, req.headers.authorization, {
-        ...(urlKey ? { urlKey } : {}),
-        ...(requestId ? { requestId } : {}),
-      });
-    },
-    responseMeta({ errors }) {
-      const wait = retryAfterSeconds(errors);
-      return wait === null ? {} : { headers: { "retry-after": String(wait) } };
-    },
-  });
+  const trpcBasePath = basePath.replace(/^\/|\/$/g, "");
 
   return function handle(req: IncomingMessage, res: ServerResponse): boolean {
     const url = req.url ?? "/";
@@ -72,7 +54,6 @@ export function createNodeHandler(services: LoopkitServices, options: NodeHandle
     const queryAt = url.indexOf("?");
     const procedurePath = decodePath(url.slice(basePath.length, queryAt < 0 ? undefined : queryAt));
     res.setHeader("x-request-id", requestId);
-    requestIds.set(req, requestId);
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
     if (isBrowserPath(procedurePath)) {
       for (const [name, value] of Object.entries(
@@ -109,16 +90,29 @@ export function createNodeHandler(services: LoopkitServices, options: NodeHandle
       refuse(req, res, urlKey.refusal);
       return true;
     }
-    if (urlKey.type === "key") {
-      urlKeys.set(req, urlKey.key);
-      // sendBeacon posts the JSON as text/plain (no CORS preflight); tRPC reads JSON bodies.
-      if (isTextPlain(req.headers["content-type"]))
-        req.headers["content-type"] = "application/json";
+    // sendBeacon posts the JSON as text/plain (no CORS preflight); tRPC reads JSON bodies.
+    if (urlKey.type === "key" && isTextPlain(req.headers["content-type"])) {
+      req.headers["content-type"] = "application/json";
     }
-    void trpc(req, res);
+    void serveTrpc(req, res, {
+      basePath: trpcBasePath,
+      maxBodyBytes: services.limits.maxBodyBytes,
+      createContext: () =>
+        createContext(services, req.headers.authorization, {
+          ...(urlKey.type === "key" ? { urlKey: urlKey.key } : {}),
+          requestId,
+        }),
+      responseMeta,
+    });
     return true;
   };
 }
+
+/** A `Retry-After` header on answers that ask the client to wait (429, 503). */
+const responseMeta: ResponseMetaFn<AppRouter> = ({ errors }) => {
+  const wait = retryAfterSeconds(errors);
+  return wait === null ? {} : { headers: { "retry-after": String(wait) } };
+};
 
 function headerValue(req: IncomingMessage, name: string): string | null {
   const value = req.headers[name];
