@@ -18,6 +18,7 @@ import {
   type LoopkitApiError,
   sendBatch,
   sendBeacon,
+  utf8,
 } from "./transport.js";
 
 /** Keepalive request bodies are capped at 64 KiB by the Fetch standard; keep a margin. */
@@ -115,28 +116,15 @@ export interface LoopkitStats {
 interface Queued {
   id: string;
   event: OutgoingEvent;
-  /** The event redacted and serialized, made once when it is first batched. */
-  json?: string;
-  /** UTF-8 bytes of `json`. */
-  bytes?: number;
+  /** The event redacted, serialized and UTF-8 encoded, made once when it is first batched. */
+  json?: Uint8Array<ArrayBuffer>;
   /** Settled (delivered, rejected or failed) by any path; skipped from then on. */
   done?: boolean;
 }
 
 /** The serialized events of a batch. */
-function jsonOf(items: readonly Queued[]): string[] {
+function jsonOf(items: readonly Queued[]): Uint8Array[] {
   return items.map((item) => item.json!);
-}
-
-/** UTF-8 length of a string, without encoding it. */
-function utf8Bytes(text: string): number {
-  let bytes = text.length;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c > 0x7ff) bytes += c >= 0xd800 && c <= 0xdbff ? 1 : 2;
-    else if (c > 0x7f) bytes++;
-  }
-  return bytes;
 }
 
 /**
@@ -253,8 +241,9 @@ export function createLoopkit(options: LoopkitOptions): Loopkit {
   function serialize(item: Queued): boolean {
     if (item.json !== undefined) return true;
     try {
-      item.json = JSON.stringify(options.redact ? options.redact(item.event) : item.event);
-      item.bytes = utf8Bytes(item.json);
+      item.json = utf8.encode(
+        JSON.stringify(options.redact ? options.redact(item.event) : item.event),
+      );
       return true;
     } catch (error) {
       item.done = true;
@@ -283,11 +272,14 @@ export function createLoopkit(options: LoopkitOptions): Loopkit {
     for (; i < queue.size; i++) {
       const item = queue.at(i)!;
       if (item.done || !serialize(item)) continue;
-      if (items.length >= maxCount || (items.length > 0 && bytes + item.bytes! + 1 > maxBytes)) {
+      if (
+        items.length >= maxCount ||
+        (items.length > 0 && bytes + item.json!.length + 1 > maxBytes)
+      ) {
         break;
       }
       items.push(item);
-      bytes += item.bytes! + 1;
+      bytes += item.json!.length + 1;
     }
     return { items, end: i };
   }

@@ -41,7 +41,7 @@ describe("page hide against a real server", () => {
     const bodies: Array<{ bytes: number; keepalive: boolean }> = [];
     const realFetch: FetchLike = (url, init) => {
       bodies.push({
-        bytes: new TextEncoder().encode(String(init.body)).length,
+        bytes: (init.body as Uint8Array).length, // a batch is sent as UTF-8 bytes
         keepalive: init.keepalive === true,
       });
       return fetch(url, init);

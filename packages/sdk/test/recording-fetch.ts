@@ -23,9 +23,10 @@ export interface Sent {
 export function recordingFetch(): { fetch: FetchLike; sent: Sent[] } {
   const sent: Sent[] = [];
   const fetchFn: FetchLike = async (url, init) => {
-    const body = String(init.body);
-    const { events } = JSON.parse(body) as { events: OutgoingEvent[] };
-    sent.push({ url, init, events, bytes: new TextEncoder().encode(body).length });
+    // The client sends a batch as UTF-8 bytes.
+    const bytes = init.body as Uint8Array;
+    const { events } = JSON.parse(new TextDecoder().decode(bytes)) as { events: OutgoingEvent[] };
+    sent.push({ url, init, events, bytes: bytes.length });
     const results = events.map((event, index) => ({ index, id: event.id, status: "accepted" }));
     return new Response(JSON.stringify({ result: { data: { results } } }), {
       headers: { "content-type": "application/json" },
