@@ -1,9 +1,9 @@
 /**
  * tRPC's Node adapter (`@trpc/server/adapters/standalone`), step for step, except for how a
  * JSON body is read: tRPC streams the Node request into a Fetch `Request` and reads it back with
- * `Request#text()` (undici's stream, a copy of every chunk and a `TextDecoder`, 10% of the
- * server's CPU while ingesting); here the body is read as Buffers by {@link readBody} and the
- * `Request` tRPC gets answers `text()` with it. Everything else — routing, context, errors and
+ * `Request#text()` (a web stream, undici's copy of its chunks into one buffer, a `TextDecoder`);
+ * here the body is read as Buffers by {@link readBody} and the `Request` tRPC gets answers
+ * `text()` with it. Everything else — routing, context, errors and
  * their status codes, batching, response headers — is tRPC's own `resolveResponse`.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
