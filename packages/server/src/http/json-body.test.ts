@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { decodeUtf8, readBody } from "./json-body.js";
 
 /** What tRPC read before: the Fetch API's `text()` of the same bytes. */
-const fetchText = (bytes: Buffer) => new Response(bytes).text();
+const fetchText = (bytes: Buffer) => new Response(new Uint8Array(bytes)).text();
 
 describe("decodeUtf8", () => {
   it("decodes every body as the Fetch API's text() does", async () => {
