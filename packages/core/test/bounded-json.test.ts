@@ -87,6 +87,16 @@ describe("Metadata keys and values", () => {
     ]);
   });
 
+  it("names issues inside arrays in objects and objects in arrays by their full path", () => {
+    expect(
+      issuesOf({ a: [{ "b\u0000": 1 }, ["ok", { c: "\u0000" }]], d: { e: [1, 10n] } }),
+    ).toEqual([
+      { path: "a.0.b\\u0000", message: expect.stringContaining("the key contains a NUL") },
+      { path: "a.1.1.c", message: expect.stringContaining("NUL character (U+0000) at index 0") },
+      { path: "d.e.1", message: expect.stringContaining("is a bigint") },
+    ]);
+  });
+
   it("refuses values JSON cannot hold, saying how to convert them", () => {
     expect(issuesOf({ when: new Date(0) })[0]?.message).toContain("is a Date");
     expect(issuesOf({ n: 10n })[0]?.message).toContain("is a bigint");
@@ -126,6 +136,13 @@ describe("Metadata size", () => {
         message: expect.stringContaining("is 16390 bytes as JSON; the limit is 16384"),
       },
     ]);
+  });
+
+  it("counts a 3-byte UTF-8 character as 3 bytes", () => {
+    // {"k":"€€€"} is 8 + 3 × 3 = 17 bytes (U+20AC takes 3 bytes in UTF-8, RFC 3629 §3).
+    const Tight = boundedJsonObject({ maxDepth: 1, maxBytes: 17 });
+    expect(issuesOf({ k: "€€€" }, Tight)).toEqual([]);
+    expect(issuesOf({ k: "€€€€" }, Tight)[0]?.message).toContain("is 20 bytes as JSON");
   });
 
   it("takes other bounds", () => {

@@ -62,6 +62,45 @@ function primitiveReason(value: unknown): string | undefined {
 }
 
 /**
+ * A value waiting to be checked, and how the walk reached it. Its path is built only when it has
+ * an issue (see `pathOf`): almost no value has one, and a path array per value, with each key
+ * escaped by `keySegment` (a regex compiled per key), cost more than the checks themselves.
+ */
+interface Pending {
+  value: unknown;
+  depth: number;
+  /** The array or object holding the value; `undefined` for the root. */
+  parent: Pending | undefined;
+  /** The value's index or raw key in `parent` (unused for the root). */
+  segment: string | number;
+}
+
+/** The path from the root to `entry`: indexes as they are, keys as `keySegment` shows them. */
+function pathOf(entry: Pending): (string | number)[] {
+  const path: (string | number)[] = [];
+  for (let at = entry; at.parent; at = at.parent) {
+    path.push(typeof at.segment === "number" ? at.segment : keySegment(at.segment));
+  }
+  return path.reverse();
+}
+
+/** UTF-8 takes at most 3 bytes per UTF-16 code unit (4 for a surrogate pair, 2 units). */
+const MAX_UTF8_BYTES_PER_UNIT = 3;
+/** One encoder for every value (the encoder holds no state between calls). */
+const utf8 = new TextEncoder();
+
+/**
+ * Bytes of `json` in UTF-8 when they may be more than `maxBytes`, else `undefined`. Encoding
+ * copies the text into a new buffer; JSON text at most a third of `maxBytes` long cannot be over,
+ * so the common small value is never encoded.
+ */
+function bytesIfOver(json: string, maxBytes: number): number | undefined {
+  if (json.length * MAX_UTF8_BYTES_PER_UNIT <= maxBytes) return undefined;
+  const bytes = utf8.encode(json).length;
+  return bytes > maxBytes ? bytes : undefined;
+}
+
+/**
  * Everything that keeps `value` from being stored as JSON within `bounds`, at most 20 issues.
  * It walks the value with an explicit stack, not recursion: a value nested 100 000 levels deep
  * is refused at the depth limit without growing the call stack, and a cyclic or heavily shared
@@ -70,12 +109,11 @@ function primitiveReason(value: unknown): string | undefined {
  */
 function jsonIssues(root: unknown, bounds: JsonBounds): JsonIssue[] {
   const issues: JsonIssue[] = [];
-  const pending: { value: unknown; path: (string | number)[]; depth: number }[] = [
-    { value: root, path: [], depth: 1 },
-  ];
+  const pending: Pending[] = [{ value: root, depth: 1, parent: undefined, segment: 0 }];
   let visited = 0;
   while (pending.length > 0 && issues.length < MAX_ISSUES) {
-    const { value, path, depth } = pending.pop()!;
+    const entry = pending.pop()!;
+    const { value, depth } = entry;
     if (++visited > bounds.maxBytes) {
       return [
         {
@@ -86,26 +124,26 @@ function jsonIssues(root: unknown, bounds: JsonBounds): JsonIssue[] {
     }
     const reason = primitiveReason(value);
     if (reason) {
-      issues.push({ path, message: reason });
+      issues.push({ path: pathOf(entry), message: reason });
       continue;
     }
     if (value === null || typeof value !== "object") continue;
     if (depth > bounds.maxDepth) {
       issues.push({
-        path,
+        path: pathOf(entry),
         message: `is nested ${depth} levels deep; the limit is ${bounds.maxDepth}: flatten it, or send the deeper part as a JSON string`,
       });
       continue;
     }
     if (Array.isArray(value)) {
       for (let i = value.length - 1; i >= 0; i--) {
-        pending.push({ value: value[i], path: [...path, i], depth: depth + 1 });
+        pending.push({ value: value[i], depth: depth + 1, parent: entry, segment: i });
       }
       continue;
     }
     if (!isPlainObject(value)) {
       issues.push({
-        path,
+        path: pathOf(entry),
         message: `is a ${value.constructor?.name || "class instance"}, not a plain JSON object: convert it (a Date to an ISO string, a Map to an object)`,
       });
       continue;
@@ -114,24 +152,24 @@ function jsonIssues(root: unknown, bounds: JsonBounds): JsonIssue[] {
     const keys = Object.keys(record);
     for (let i = keys.length - 1; i >= 0; i--) {
       const key = keys[i]!;
-      const keyPath = [...path, keySegment(key)];
+      const child: Pending = { value: record[key], depth: depth + 1, parent: entry, segment: key };
       const unsafe = unsafeTextReason(key);
       if (key === "__proto__") {
         issues.push({
-          path: keyPath,
+          path: pathOf(child),
           message:
             '"__proto__" cannot be a key: JavaScript takes it for the object\'s prototype and drops it; rename the key',
         });
       } else if (unsafe) {
-        issues.push({ path: keyPath, message: `the key ${unsafe}` });
+        issues.push({ path: pathOf(child), message: `the key ${unsafe}` });
       } else {
-        pending.push({ value: record[key], path: keyPath, depth: depth + 1 });
+        pending.push(child);
       }
     }
   }
   if (issues.length > 0) return issues;
-  const bytes = new TextEncoder().encode(JSON.stringify(root)).length;
-  if (bytes > bounds.maxBytes) {
+  const bytes = bytesIfOver(JSON.stringify(root), bounds.maxBytes);
+  if (bytes !== undefined) {
     return [
       {
         path: [],
