@@ -1,12 +1,19 @@
 import { describe, expect, it } from "vitest";
 import { parseRetryAfter, retryDelayMs } from "./backoff.js";
 
-describe("retryDelayMs (full jitter)", () => {
-  it("draws uniformly below min(cap, base·2^attempt)", () => {
+describe("retryDelayMs (equal jitter)", () => {
+  it("draws uniformly between half and all of min(cap, base·2^attempt)", () => {
     expect(retryDelayMs(1, null, 250, 30_000, () => 0.999)).toBe(499);
-    expect(retryDelayMs(3, null, 250, 30_000, () => 0.5)).toBe(1000);
-    expect(retryDelayMs(20, null, 250, 30_000, () => 0.5)).toBe(15_000);
-    expect(retryDelayMs(2, null, 250, 30_000, () => 0)).toBe(0);
+    expect(retryDelayMs(3, null, 250, 30_000, () => 0.5)).toBe(1500);
+    expect(retryDelayMs(20, null, 250, 30_000, () => 0.5)).toBe(22_500);
+    expect(retryDelayMs(2, null, 250, 30_000, () => 0)).toBe(500);
+  });
+
+  it("spans at least 30 s over the 7 retries of the default 8 attempts, whatever the draws", () => {
+    let total = 0;
+    for (let attempt = 1; attempt <= 7; attempt++)
+      total += retryDelayMs(attempt, null, 250, 30_000, () => 0);
+    expect(total).toBe(30_750); // halves of 500, 1000, …, 16,000 and of the 30,000 cap
   });
 
   it("never waits less than Retry-After", () => {

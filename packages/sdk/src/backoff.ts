@@ -1,7 +1,9 @@
 /**
- * The delay before retry number `attempt` (1-based): "full jitter" exponential backoff
- * (a uniform random delay between 0 and min(cap, base · 2^attempt)), but never less than the
- * server's `Retry-After`.
+ * The delay before retry number `attempt` (1-based): exponential backoff with "equal jitter"
+ * (half of min(cap, base · 2^attempt) plus a uniform random part of the other half), but never
+ * less than the server's `Retry-After`. The fixed half makes the retries of a client span at
+ * least ~32 s of outage at the defaults (8 attempts), however the draws fall; with full jitter
+ * they could all come within a second or two and give up while a server restarts.
  */
 export function retryDelayMs(
   attempt: number,
@@ -10,8 +12,8 @@ export function retryDelayMs(
   capMs = 30_000,
   random: () => number = Math.random,
 ): number {
-  const ceiling = Math.min(capMs, baseMs * 2 ** attempt);
-  return Math.max(retryAfterMs ?? 0, Math.floor(random() * ceiling));
+  const half = Math.min(capMs, baseMs * 2 ** attempt) / 2;
+  return Math.max(retryAfterMs ?? 0, Math.floor(half + random() * half));
 }
 
 /** Parses a `Retry-After` header (seconds or an HTTP date) into milliseconds. */

@@ -116,6 +116,33 @@ describe("batching", () => {
     );
   });
 
+  it("sends a batch again when its success answer is cut off mid-body (no events lost)", async () => {
+    const { fetch: record, sent } = recordingFetch();
+    let calls = 0;
+    const errors: DeliveryError[] = [];
+    const loopkit = createLoopkit({
+      ...base,
+      // The first answer: 200 and the start of a body, then the connection breaks (a server
+      // killed after its commit); the resent batch is recorded.
+      fetch: async (url, init) => {
+        if (calls++ > 0) return record(url, init);
+        const body = new ReadableStream<Uint8Array>({
+          start(controller) {
+            controller.enqueue(new TextEncoder().encode('{"result":{"da'));
+            controller.error(new TypeError("terminated"));
+          },
+        });
+        return new Response(body, { status: 200 });
+      },
+      onError: (error) => errors.push(error),
+    });
+    const ids = [loopkit.log({ output: "a" }), loopkit.log({ output: "b" })];
+    await loopkit.shutdown();
+    expect(errors).toEqual([]);
+    expect(loopkit.stats()).toMatchObject({ delivered: 2, retries: 1, failed: 0, rejected: 0 });
+    expect(sent.flatMap((s) => s.events.map((e) => e.id))).toEqual(ids);
+  });
+
   it("counts maxBatchBytes in UTF-8 bytes", async () => {
     const { fetch, sent } = recordingFetch();
     const loopkit = createLoopkit({ ...base, fetch, maxBatchBytes: 4000, flushAt: 100 });

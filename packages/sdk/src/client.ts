@@ -239,9 +239,8 @@ export function createLoopkit(options: LoopkitOptions): Loopkit {
 
   /** Redacts and serializes an event once; an event that cannot be is reported and settled. */
   function serialize(item: Queued): boolean {
-    if (item.json !== undefined) return true;
     try {
-      item.json = utf8.encode(
+      item.json ??= utf8.encode(
         JSON.stringify(options.redact ? options.redact(item.event) : item.event),
       );
       return true;

@@ -34,24 +34,30 @@ export async function callProcedure(
   url: string,
   apiKey: string,
   body?: string | Uint8Array<ArrayBuffer>,
-  keepalive = false,
+  keepalive?: boolean,
 ): Promise<unknown> {
+  type Answer = {
+    result?: { data?: unknown };
+    error?: { message?: string; data?: { loopkitCode?: string } };
+  } | null;
   let response: Response;
+  let answer: Answer;
   try {
     response = await fetchFn(url, {
-      method: body === undefined ? "GET" : "POST",
+      method: body ? "POST" : "GET",
       headers: { authorization: `Bearer ${apiKey}`, "content-type": "application/json" },
       body,
       keepalive,
     });
+    // A success whose body does not arrive whole (the connection broke mid-answer: a server
+    // killed after its commit) is no answer either: what became of the call is unknown, so a
+    // batch is sent again, and what was stored is answered `duplicate`. An error's body is
+    // optional (a proxy's page).
+    answer = await (response.ok ? response.json() : response.json().catch(() => null));
   } catch (error) {
-    throw new LoopkitApiError("NETWORK_ERROR", 0, `network error: ${String(error)}`);
+    throw new LoopkitApiError("NETWORK_ERROR", 0, `network error: ${error}`);
   }
   const { status } = response;
-  const answer = (await response.json().catch(() => null)) as {
-    result?: { data?: unknown };
-    error?: { message?: string; data?: { loopkitCode?: string } };
-  } | null;
   if (response.ok && answer?.result) return answer.result.data;
   throw new LoopkitApiError(
     answer?.error?.data?.loopkitCode ?? `HTTP_${status}`,
