@@ -2,7 +2,7 @@
  * The delay before retry number `attempt` (1-based): exponential backoff with "equal jitter"
  * (half of min(cap, base · 2^attempt) plus a uniform random part of the other half), but never
  * less than the server's `Retry-After`. The fixed half makes the retries of a client span at
- * least ~32 s of outage at the defaults (8 attempts), however the draws fall; with full jitter
+ * least ~30 s of outage at the defaults (8 attempts), however the draws fall; with full jitter
  * they could all come within a second or two and give up while a server restarts.
  */
 export function retryDelayMs(
