@@ -15,17 +15,18 @@ import { feedbackEvent, logEvent } from "./test-events.js";
 import { EMPTY_DATABASE_TEST_TIMEOUT_MS, openEmptyTestDatabase, testDrivers } from "./testing.js";
 
 // Databases made before migration 0010 hold per-user totals kept by 0008's upserting trigger,
-// and 0100–0101 are applied after 0009: 0010 then comes in after them, keeps those totals and
-// switches ingest to appending changes, without a gap or a double count across the switch.
+// and 0100–0101 are applied after 0009: 0010 and 0011 then come in after them. 0010 keeps those
+// totals and switches ingest to appending changes, without a gap or a double count.
 
-const UPGRADE = "0010_user_rollup_changes.sql";
+/** The migrations added since the previous release, in the order they apply to it. */
+const ADDED = ["0010_user_rollup_changes.sql", "0011_merge_flags_early_return.sql"];
 
-/** A folder with every shipped migration but 0010: the schema of the previous release. */
-async function migrationsBefore0010(): Promise<string> {
+/** A folder with every shipped migration but those added since: the previous release's schema. */
+async function migrationsOfPreviousRelease(): Promise<string> {
   const shipped = defaultMigrationsDirectory();
   const folder = await mkdtemp(join(tmpdir(), "loopkit-before-0010-"));
   for (const name of await readdir(shipped)) {
-    if (name.endsWith(".sql") && name !== UPGRADE) {
+    if (name.endsWith(".sql") && !ADDED.includes(name)) {
       await copyFile(join(shipped, name), join(folder, name));
     }
   }
@@ -40,7 +41,7 @@ describe.each(await testDrivers())(
       async () => {
         const { db } = await openEmptyTestDatabase(driver);
         try {
-          await migrate(db, { directory: await migrationsBefore0010() });
+          await migrate(db, { directory: await migrationsOfPreviousRelease() });
           const p = (await createProject(db, { name: "upgrade" })).id;
           const log = (userHash: string, costMicros: number) =>
             logEvent({ promptName: "support", promptVersion: "v1", userHash, costMicros });
@@ -52,7 +53,7 @@ describe.each(await testDrivers())(
             { user_hash: "u2" },
           ]);
 
-          expect(await migrate(db)).toEqual({ applied: [UPGRADE] });
+          expect(await migrate(db)).toEqual({ applied: ADDED });
           expect((await migrationStatus(db)).pending).toEqual([]);
           await insertEvents(db, p, [
             feedbackEvent(early.id, { name: "rating", kind: "explicit", value: 4 }),
