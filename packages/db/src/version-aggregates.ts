@@ -53,7 +53,8 @@ const FROM_ROLLUPS = `
 
 /**
  * Each unit total's level-one column and how UNITS_SQL totals it over a unit's requests. The
- * same columns are kept per user in `user_rollups` (migrations 0008, 0010), which USER_TOTALS_SQL reads.
+ * same columns are kept per user in `user_rollups` (migrations 0008, 0010), which
+ * USER_TOTALS_SQL reads.
  */
 const LEVEL_ONE: Record<UnitTotal, { column: string; total: string }> = {
   requests: { column: "requests", total: "count(*)" },

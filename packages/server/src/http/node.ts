@@ -12,7 +12,7 @@ import {
   SECURITY_HEADERS,
 } from "./policy.js";
 import { type Refusal, tooLarge } from "./refusals.js";
-import { serveTrpc } from "./trpc-node.js";
+import { serveTrpc, trimSlashes } from "./trpc-node.js";
 import { isTextPlain, readUrlKey } from "./url-key.js";
 
 /** Options of {@link createNodeHandler}. */
@@ -44,7 +44,7 @@ export interface NodeHandlerOptions {
 export function createNodeHandler(services: LoopkitServices, options: NodeHandlerOptions = {}) {
   const basePath = `${(options.basePath ?? "/trpc").replace(/\/$/, "")}/`;
   const corsOrigins = options.corsOrigins ?? [];
-  const trpcBasePath = basePath.replace(/^\/|\/$/g, "");
+  const trpcBasePath = trimSlashes(basePath);
 
   return function handle(req: IncomingMessage, res: ServerResponse): boolean {
     const url = req.url ?? "/";

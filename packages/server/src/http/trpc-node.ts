@@ -135,6 +135,7 @@ async function writeResponse(res: ServerResponse, response: Response): Promise<v
   await pipeline(Readable.fromWeb(response.body as any), res);
 }
 
-function trimSlashes(path: string): string {
+/** `path` without one leading and one trailing slash (`/trpc/` → `trpc`). */
+export function trimSlashes(path: string): string {
   return path.replace(/^\/|\/$/g, "");
 }
