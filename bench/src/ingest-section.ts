@@ -139,6 +139,9 @@ export function ingestRow(result: IngestResult): ReportRow {
     ratio: `${result.ratio.toFixed(2)} of COPY`,
     notes: [
       `batch of ${ingest.flushAt}: p50 ${ms(ingest.batchLatencyP50Ms)}, p99 ${ms(ingest.batchLatencyP99Ms)}`,
+      ingest.refusedBatches > 0
+        ? `${count(ingest.refusedBatches)} batches refused and sent again (non-2xx answers)`
+        : null,
       `server RSS peak ${mib(ingest.serverPeakRssBytes)}`,
       cpuNote(result),
       backendsNote(result),

@@ -75,6 +75,10 @@ export async function startServerProcess(storage: ServerStorage): Promise<Server
     LOOPKIT_INIT_PUBLIC_KEY: publicKey,
     LOOPKIT_INIT_SECRET_KEY: `lk_sec_${randomBytes(24).toString("hex")}`,
     LOG_LEVEL: "info",
+    // The bench measures the pipeline's maximum, not the per-key limiter: its clients share one
+    // key, and the default 10,000 events/s per key would cap them (answers 429, SDK retries).
+    LOOPKIT_RATE_LIMIT_EVENTS_PER_SECOND: "0",
+    LOOPKIT_RATE_LIMIT_REQUESTS_PER_SECOND: "0",
     ...("databaseUrl" in storage
       ? { DATABASE_URL: storage.databaseUrl }
       : { LOOPKIT_DATA_DIR: storage.dataDir }),
