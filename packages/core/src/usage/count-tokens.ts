@@ -18,7 +18,18 @@ export interface TokenCount {
 }
 
 interface Encoder {
-  countTokens(text: string): number;
+  countTokens(text: string, options: { disallowedSpecial: Set<string> }): number;
+}
+
+/**
+ * Text that spells a special token (`<|endoftext|>`, `<|im_start|>`…) is counted as the plain
+ * text it is, as tiktoken's `encode(text, disallowed_special=())` does, instead of gpt-tokenizer's
+ * default of throwing: a prompt may quote such a string, and counting it must not fail.
+ */
+const PLAIN_TEXT = { disallowedSpecial: new Set<string>() };
+
+function count(encoder: Encoder, text: string): number {
+  return encoder.countTokens(text, PLAIN_TEXT);
 }
 
 const ENCODERS: Readonly<Record<string, Encoder>> = {
@@ -60,18 +71,18 @@ function encoderFor(model: string): { encoder: Encoder; exact: boolean } {
 function chatPromptTokens(messages: readonly ChatMessage[], encoder: Encoder): number {
   let tokens = 3;
   for (const message of messages) {
-    tokens += 3 + encoder.countTokens(message.role);
-    if (message.content) tokens += encoder.countTokens(message.content);
-    if (message.name !== undefined) tokens += 1 + encoder.countTokens(message.name);
+    tokens += 3 + count(encoder, message.role);
+    if (message.content) tokens += count(encoder, message.content);
+    if (message.name !== undefined) tokens += 1 + count(encoder, message.name);
   }
   return tokens;
 }
 
 /** Tokens the model generated: the text, or the contents of the returned messages. */
 function completionTokens(output: Content, encoder: Encoder): number {
-  if (typeof output === "string") return encoder.countTokens(output);
+  if (typeof output === "string") return count(encoder, output);
   let tokens = 0;
-  for (const message of output) if (message.content) tokens += encoder.countTokens(message.content);
+  for (const message of output) if (message.content) tokens += count(encoder, message.content);
   return tokens;
 }
 
@@ -91,7 +102,7 @@ export function countTokens(request: TokenCountRequest): TokenCount {
     input == null
       ? 0
       : typeof input === "string"
-        ? encoder.countTokens(input)
+        ? count(encoder, input)
         : chatPromptTokens(input, encoder);
   const outputTokens = output == null ? 0 : completionTokens(output, encoder);
   return { inputTokens, outputTokens, estimated: !exact };
