@@ -38,6 +38,32 @@ const ENCODERS: Readonly<Record<string, Encoder>> = {
   cl100k_base: cl100k,
 };
 
+/**
+ * tiktoken's model-name prefixes (tiktoken/model.py, `MODEL_PREFIX_TO_ENCODING`), for names that
+ * gpt-tokenizer does not list: dated snapshots (`gpt-4.1-2025-04-14`, `gpt-3.5-turbo-16k`) and
+ * Azure deployment names (`gpt-35-turbo`). A name is matched with a `-` appended, so that the bare
+ * family name (`gpt-35-turbo`, `o3`) maps as tiktoken's exact table maps it.
+ */
+const PREFIX_ENCODINGS: readonly (readonly [prefix: string, encoding: string])[] = [
+  ["o1-", "o200k_base"],
+  ["o3-", "o200k_base"],
+  ["o4-mini-", "o200k_base"],
+  ["gpt-5-", "o200k_base"],
+  ["gpt-4.5-", "o200k_base"],
+  ["gpt-4.1-", "o200k_base"],
+  ["chatgpt-4o-", "o200k_base"],
+  ["gpt-4o-", "o200k_base"],
+  ["gpt-oss-", "o200k_harmony"],
+  ["gpt-4-", "cl100k_base"],
+  ["gpt-3.5-turbo-", "cl100k_base"],
+  ["gpt-35-turbo-", "cl100k_base"],
+];
+
+function prefixEncoding(name: string): string | undefined {
+  const dashed = `${name}-`;
+  return PREFIX_ENCODINGS.find(([prefix]) => dashed.startsWith(prefix))?.[1];
+}
+
 /** Strips a provider prefix and a fine-tune suffix: `openai/gpt-4o`, `ft:gpt-4o-mini:org::id`. */
 function baseModelName(model: string): string {
   let name = model.trim().toLowerCase();
@@ -48,16 +74,17 @@ function baseModelName(model: string): string {
 }
 
 /**
- * The tokenizer for a model: its own when it is an OpenAI model that gpt-tokenizer knows and that
- * uses o200k_base or cl100k_base (exact); otherwise o200k_base as an estimate (other vendors'
- * models, and legacy GPT-3 models on p50k/r50k).
+ * The tokenizer for a model: its own when it is an OpenAI model that gpt-tokenizer knows, or whose
+ * name has one of tiktoken's prefixes, and that uses o200k_base or cl100k_base (exact); otherwise
+ * o200k_base as an estimate (other vendors' models, and legacy GPT-3 models on p50k/r50k).
  */
 function encoderFor(model: string): { encoder: Encoder; exact: boolean } {
   const name = baseModelName(model);
   const mapped = (modelToEncodingMap as Record<string, string | undefined>)[name];
   // gpt-tokenizer maps older models explicitly; its newer chat models all use o200k_base.
   // (Not its `models` catalog: that module's CommonJS build does not load in v4.0.0.)
-  const encoding = mapped ?? (Object.hasOwn(chatModelParams, name) ? "o200k_base" : undefined);
+  const encoding =
+    mapped ?? (Object.hasOwn(chatModelParams, name) ? "o200k_base" : prefixEncoding(name));
   const encoder = encoding ? ENCODERS[encoding] : undefined;
   if (encoder) return { encoder, exact: true };
   return { encoder: o200k, exact: false };

@@ -32,6 +32,54 @@ describe("token counts published by tiktoken (openai/tiktoken, tests/test_encodi
   it.todo('counts " \\x850" as 4 cl100k_base tokens (gpt-tokenizer: 3; U+0085 is not JS `\\s`)');
 });
 
+describe("model name → encoding, as tiktoken maps it (tiktoken/model.py)", () => {
+  // "お誕生日おめでとう" is 9 tokens in cl100k_base and 8 in o200k_base (OpenAI cookbook, "How to
+  // count tokens with tiktoken", section 5), so the count tells which encoding was used.
+  const probe = "お誕生日おめでとう";
+  it.each([
+    // MODEL_TO_ENCODING
+    ["o1", 8],
+    ["o3", 8],
+    ["o4-mini", 8],
+    ["gpt-5", 8],
+    ["gpt-4.1", 8],
+    ["gpt-4o", 8],
+    ["gpt-4o-mini", 8],
+    ["gpt-4", 9],
+    ["gpt-3.5-turbo", 9],
+    ["gpt-3.5", 9],
+    ["gpt-35-turbo", 9], // Azure deployment name
+    ["text-embedding-3-small", 9],
+    ["text-embedding-ada-002", 9],
+    // MODEL_PREFIX_TO_ENCODING: dated snapshots and variants
+    ["o1-2024-12-17", 8],
+    ["o3-2025-04-16", 8],
+    ["o4-mini-2025-04-16", 8],
+    ["gpt-5-2025-08-07", 8],
+    ["gpt-5-mini", 8],
+    ["gpt-4.5-preview", 8],
+    ["gpt-4.1-2025-04-14", 8],
+    ["chatgpt-4o-latest", 8],
+    ["gpt-4o-2024-08-06", 8],
+    ["gpt-oss-120b", 8], // o200k_harmony: the o200k_base vocabulary
+    ["gpt-4-0613", 9],
+    ["gpt-4-32k-0314", 9],
+    ["gpt-4-turbo-2024-04-09", 9],
+    ["gpt-3.5-turbo-0301", 9],
+    ["gpt-3.5-turbo-16k", 9],
+    ["gpt-35-turbo-16k", 9],
+    // "ft:gpt-4o" and "ft:gpt-4" prefixes
+    ["ft:gpt-4o-2024-08-06:acme::abc", 8],
+    ["ft:gpt-4-0613:acme::abc", 9],
+  ])("%s uses its own encoding (%i tokens)", (model, expected) => {
+    expect(countTokens({ model, input: probe })).toEqual({
+      inputTokens: expected,
+      outputTokens: 0,
+      estimated: false,
+    });
+  });
+});
+
 describe("text that spells a special token", () => {
   // tiktoken's encode(text, disallowed_special=()) encodes such text as ordinary text (its
   // test_special_token and test_hyp_special_ordinary): no special token id, no error. The
