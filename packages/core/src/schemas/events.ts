@@ -17,13 +17,25 @@ export type Content = z.infer<typeof Content>;
 
 /**
  * Token usage as the provider reports it. As in OpenAI's API, `inputTokens` includes
- * `cachedInputTokens` (the cached part is priced lower, not added on top).
+ * `cachedInputTokens` (the cached part is priced lower, not added on top), so it cannot be
+ * smaller: Anthropic's `input_tokens` leaves cache reads out, add them in.
  */
-export const TokenUsage = z.object({
-  inputTokens: TokenCount.optional(),
-  outputTokens: TokenCount.optional(),
-  cachedInputTokens: TokenCount.optional(),
-});
+export const TokenUsage = z
+  .object({
+    inputTokens: TokenCount.optional(),
+    outputTokens: TokenCount.optional(),
+    cachedInputTokens: TokenCount.optional(),
+  })
+  .refine(
+    (u) =>
+      u.inputTokens === undefined ||
+      u.cachedInputTokens === undefined ||
+      u.cachedInputTokens <= u.inputTokens,
+    {
+      message: "cachedInputTokens is part of inputTokens, so it cannot exceed it",
+      path: ["cachedInputTokens"],
+    },
+  );
 export type TokenUsage = z.infer<typeof TokenUsage>;
 
 /**

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { LogEvent } from "../schemas/events.js";
 import { computeCost } from "./compute-cost.js";
 
 /**
@@ -59,4 +60,25 @@ describe("computeCost against published prices", () => {
   // cache-write count nor that convention, so a caller must add cache reads to inputTokens, and
   // cache writes are priced as plain input.
   it.todo("prices Anthropic cache writes at 1.25× input (needs a cacheWriteInputTokens field)");
+});
+
+describe("a reported usage whose cached input exceeds its input", () => {
+  it("is refused by validation, one event at a time, before enrichment prices it", () => {
+    // computeCost rejects it (INVALID_INPUT); validation must catch it first, or the
+    // enrichment of a whole ingest batch throws for one event.
+    const event = {
+      type: "log",
+      id: "0190a6d2-8c1e-7000-8000-000000000001",
+      timestamp: "2025-10-01T12:00:00Z",
+      model: "claude-sonnet-4-5",
+      usage: { inputTokens: 10, cachedInputTokens: 4000, outputTokens: 20 },
+    };
+    const parsed = LogEvent.safeParse(event);
+    expect(parsed.success).toBe(false);
+    expect(parsed.error?.issues[0]?.path).toEqual(["usage", "cachedInputTokens"]);
+    expect(
+      LogEvent.safeParse({ ...event, usage: { inputTokens: 4010, cachedInputTokens: 4000 } })
+        .success,
+    ).toBe(true);
+  });
 });
