@@ -25,7 +25,10 @@ export interface AssignableExperiment {
   readonly coverage?: number | undefined;
   /** A GrowthBook namespace `[id, start, end]`: units outside it are not in the experiment. */
   readonly namespace?: Namespace | undefined;
-  /** GrowthBook hash version, 1 or 2 (default 2). */
+  /**
+   * GrowthBook hash version, 1 or 2 (default 2). GrowthBook's SDKs default to 1 when an
+   * experiment has none, so give GrowthBook `hashVersion: 2` to get the same arms there.
+   */
   readonly hashVersion?: 1 | 2 | undefined;
 }
 
@@ -63,10 +66,12 @@ function rangesOf(experiment: AssignableExperiment): readonly BucketRange[] {
 
 /**
  * Assigns a unit (usually a user id) to an experiment arm, deterministically and with no network
- * call: the same inputs give the same arm here, in the browser and in any GrowthBook SDK
- * (hash version 2: `fnv(String(fnv(seed + unitId))) % 10000 / 10000`, then GrowthBook's bucket
- * ranges). Units outside `coverage` or the namespace are not in the experiment. The bucket
- * ranges are cached per experiment object: pass a new object after changing weights or coverage.
+ * call: the same inputs give the same arm here, in the browser and in GrowthBook's JavaScript SDK
+ * given the same seed and hash version (version 2 by default here:
+ * `fnv(String(fnv(seed + unitId))) % 10000 / 10000`, then GrowthBook's bucket ranges); other
+ * GrowthBook SDKs agree for ASCII unit ids (see `fnv1a32`). Units outside `coverage` or the
+ * namespace are not in the experiment. The bucket ranges are cached per experiment object: pass a
+ * new object after changing weights or coverage.
  *
  * @param experiment - The experiment: key, optional seed, variants, weights, coverage, namespace.
  * @param unitId - The id being assigned; the same id always gets the same arm.

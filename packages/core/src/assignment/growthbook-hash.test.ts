@@ -5,7 +5,6 @@ import { describe, expect, it } from "vitest";
 import {
   type BucketRange,
   chooseVariation,
-  fnv1a32,
   getBucketRange,
   getEqualWeights,
   hash,
@@ -87,18 +86,5 @@ describe.runIf(found)(`GrowthBook SDK spec ${cases.specVersion}`, () => {
 
   it.each(cases.inNamespace)("inNamespace: %s", (_name, id, namespace, expected) => {
     expect(inNamespace(id, namespace as Namespace)).toBe(expected);
-  });
-});
-
-describe("fnv1a32 (32-bit FNV-1a)", () => {
-  // Test vectors of 32-bit FNV-1a from the FNV reference code's test suite
-  // (http://www.isthe.com/chongo/src/fnv/test_fnv.c): "" → 0x811c9dc5, "a" → 0xe40c292c,
-  // "foobar" → 0xbf9cf968.
-  it.each([
-    ["", 0x811c9dc5],
-    ["a", 0xe40c292c],
-    ["foobar", 0xbf9cf968],
-  ])("hashes %j to the reference value", (text, expected) => {
-    expect(fnv1a32(text)).toBe(expected);
   });
 });

@@ -1,13 +1,16 @@
 /**
  * GrowthBook's hashing and bucketing primitives, ported from its SDK specification so that a
- * unit gets the same variant here as in any GrowthBook SDK (JavaScript, Python, Go, …).
+ * unit gets the same variant here as in GrowthBook's SDKs: in all of them for ASCII ids, and in its
+ * JavaScript SDK for any id (see {@link fnv1a32}).
  */
 
 /** A `[start, end)` slice of the unit interval; a unit whose hash falls in it gets that variant. */
 export type BucketRange = readonly [start: number, end: number];
 
 /**
- * 32-bit FNV-1a over the UTF-16 code units of `text`, as GrowthBook computes it.
+ * 32-bit FNV-1a over the UTF-16 code units of `text`, as GrowthBook's JavaScript SDK computes it
+ * (`charCodeAt`). For ASCII text this is the standard byte-wise FNV-1a; for other text it differs
+ * from SDKs that hash UTF-8 bytes (GrowthBook's Go SDK), which then assign non-ASCII ids otherwise.
  *
  * @param text - The string to hash.
  * @returns An unsigned 32-bit integer.
