@@ -15,7 +15,7 @@ export type VariantSpec = string | { readonly key: string; readonly weight?: num
 export interface AssignableExperiment {
   /** The experiment key; also the hash seed unless `seed` is given. */
   readonly key: string;
-  /** The hash seed (GrowthBook's `seed`); defaults to `key`. */
+  /** The hash seed (GrowthBook's `seed`); defaults to `key`, as does an empty seed in GrowthBook. */
   readonly seed?: string | undefined;
   /** The arms, in order; at least one. */
   readonly variants: readonly VariantSpec[];
@@ -87,7 +87,7 @@ export function assignVariant(experiment: AssignableExperiment, unitId: string):
     );
   }
   if (experiment.namespace && !inNamespace(unitId, experiment.namespace)) return NOT_IN_EXPERIMENT;
-  const n = hash(experiment.seed ?? experiment.key, unitId, experiment.hashVersion ?? 2);
+  const n = hash(experiment.seed || experiment.key, unitId, experiment.hashVersion ?? 2);
   if (n === null) return NOT_IN_EXPERIMENT;
   const ranges = rangesOf(experiment);
   const index = chooseVariation(n, ranges);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { assignVariant } from "./assign-variant.js";
 import { fnv1a32, hash } from "./growthbook-hash.js";
 
 /** FNV-1a over 8- or 16-bit units, in BigInt arithmetic, straight from the FNV definition. */
@@ -60,5 +61,34 @@ describe("non-ASCII ids, hashed as GrowthBook's JavaScript SDK hashes them", () 
   it("gives hash v2 of a non-ASCII id as the JavaScript SDK does", () => {
     // fnv(String(fnv("seed" + "é"))) % 10000 / 10000 over UTF-16 units (0.9593 over UTF-8 bytes).
     expect(hash("seed", "é", 2)).toBe(0.8663);
+  });
+});
+
+describe("GrowthBook's run(): what assignVariant shares with it", () => {
+  const variants = ["a", "b", "c"];
+  const ids = Array.from({ length: 200 }, (_, i) => `user-${i}`);
+
+  it("falls back to the key when the seed is empty (sdk-js: `experiment.seed || key`)", () => {
+    for (const id of ids) {
+      expect(assignVariant({ key: "exp", seed: "", variants }, id)).toEqual(
+        assignVariant({ key: "exp", variants }, id),
+      );
+    }
+  });
+
+  it("hashes with the given hashVersion; sdk-js defaults to 1 (`hashVersion || 1`), Loopkit to 2", () => {
+    for (const id of ids) {
+      const v1 = assignVariant({ key: "exp", variants, hashVersion: 1 }, id);
+      expect(v1.index).toBe(Math.floor(hash("exp", id, 1)! * 3));
+      const v2 = assignVariant({ key: "exp", variants }, id);
+      expect(v2.index).toBe(Math.floor(hash("exp", id, 2)! * 3));
+    }
+  });
+
+  it("leaves units out for an unknown hash version (sdk-js: hash() is null)", () => {
+    expect(assignVariant({ key: "exp", variants, hashVersion: 3 as 2 }, "u")).toEqual({
+      inExperiment: false,
+      index: -1,
+    });
   });
 });
