@@ -40,6 +40,24 @@ describe("resolveUsage", () => {
     ).toMatchObject({ inputTokens: 9, outputTokens: 7, source: "mixed" });
   });
 
+  it("never resolves fewer input tokens than the reported cached ones", () => {
+    // Input tokens include the cached ones (OpenAI's prompt_tokens / cached_tokens); a count of
+    // the text ("hi" is 1 o200k_base token) or no count at all stays below 500 cached.
+    expect(
+      resolveUsage({ model: "gpt-4o", input: "hi", usage: { cachedInputTokens: 500 } }),
+    ).toMatchObject({ inputTokens: 500, cachedInputTokens: 500, source: "tokenizer" });
+    expect(
+      resolveUsage({ model: "gpt-4o", usage: { cachedInputTokens: 500, outputTokens: 3 } }),
+    ).toMatchObject({ inputTokens: 500, cachedInputTokens: 500, source: "provider" });
+    expect(
+      resolveUsage({
+        model: "gpt-4o",
+        input: "hi",
+        usage: { inputTokens: 40, cachedInputTokens: 0 },
+      }),
+    ).toMatchObject({ inputTokens: 40 });
+  });
+
   it("marks counts for unknown tokenizers as estimates", () => {
     expect(resolveUsage({ model: "claude-sonnet-4-5", output: "2 + 2 = 4" })).toMatchObject({
       outputTokens: 7,

@@ -24,22 +24,26 @@ export interface ResolvedUsage {
 
 /**
  * The token usage of a log event: what the provider reported wins, field by field; missing input
- * or output counts are counted from the event's text with {@link countTokens}. Returns `null`
- * when neither a reported usage nor a model to count with is known.
+ * or output counts are counted from the event's text with {@link countTokens}. Input tokens
+ * include the cached ones, so an input count that was not reported is never taken below the
+ * reported `cachedInputTokens` (a count of the text, or nothing, can fall short of what the
+ * provider's cache served; pricing needs input ≥ cached). Returns `null` when neither a reported
+ * usage nor a model to count with is known.
  *
  * @param event - A log event (or its `model`, `input`, `output` and `usage`).
  * @returns The usage, or `null`.
  */
 export function resolveUsage(event: UsageSource): ResolvedUsage | null {
   const reported = event.usage ?? {};
+  const cached = reported.cachedInputTokens ?? 0;
   const needInput = reported.inputTokens === undefined && event.input != null;
   const needOutput = reported.outputTokens === undefined && event.output != null;
   if (!needInput && !needOutput) {
     if (reported.inputTokens === undefined && reported.outputTokens === undefined) return null;
     return {
-      inputTokens: reported.inputTokens ?? 0,
+      inputTokens: reported.inputTokens ?? cached,
       outputTokens: reported.outputTokens ?? 0,
-      cachedInputTokens: reported.cachedInputTokens ?? 0,
+      cachedInputTokens: cached,
       source: "provider",
       estimated: false,
     };
@@ -52,9 +56,9 @@ export function resolveUsage(event: UsageSource): ResolvedUsage | null {
   });
   const anyReported = reported.inputTokens !== undefined || reported.outputTokens !== undefined;
   return {
-    inputTokens: reported.inputTokens ?? counted.inputTokens,
+    inputTokens: reported.inputTokens ?? Math.max(counted.inputTokens, cached),
     outputTokens: reported.outputTokens ?? counted.outputTokens,
-    cachedInputTokens: reported.cachedInputTokens ?? 0,
+    cachedInputTokens: cached,
     source: anyReported ? "mixed" : "tokenizer",
     estimated: counted.estimated,
   };

@@ -60,6 +60,21 @@ describe("enrichEvent", () => {
     expect(stored).toMatchObject({ usage: { inputTokens: 7, outputTokens: 2 } });
   });
 
+  it("prices cached tokens reported without an input count instead of failing the batch", () => {
+    // Only the cache hits reported: the counted input ("mail me at …", a few tokens) is below
+    // them, and input tokens include the cached ones, so the input is taken as the 2,000 cached.
+    // gpt-4o-mini's cached input at $0.075/MTok and output at $0.60/MTok (OpenAI pricing, as
+    // bundled by genai-prices): 2000 × 0.075 + 500 × 0.6 = 450 micro-dollars.
+    const stored = enrichEvent(
+      logEvent({ usage: { cachedInputTokens: 2000, outputTokens: 500 } }),
+      policy,
+    );
+    expect(stored).toMatchObject({
+      usage: { inputTokens: 2000, outputTokens: 500, cachedInputTokens: 2000 },
+      costMicros: 450,
+    });
+  });
+
   it("replaces a feedback user id and an exposure unit id by their keyed hashes", async () => {
     const feedback = enrichEvent(
       {
