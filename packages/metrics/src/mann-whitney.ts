@@ -50,7 +50,7 @@ function logChoose(n: number, k: number): number {
  * Mann–Whitney U test (Wilcoxon rank-sum) of two independent samples, two-sided.
  *
  *   U₁ = R₁ − n₁(n₁+1)/2 (R₁ the sum of sample 1's average ranks), U = max(U₁, n₁n₂ − U₁);
- *   exact: p = 2·P(U′ ≥ U) under the null distribution of U′;
+ *   exact: p = 2·P(U′ ≥ U) = 2·P(U′ ≤ n₁n₂ − U) under the null distribution of U′;
  *   asymptotic: z = (U − n₁n₂/2 − ½) / σ,
  *     σ² = n₁n₂/12 · ((n + 1) − Σ(t³ − t)/(n(n − 1))) (tie correction), p = 2·(1 − Φ(z)).
  *
@@ -96,13 +96,16 @@ export function mannWhitneyU(
       `the exact distribution for samples of ${n1} and ${n2} is too large to enumerate`,
       'Use method "asymptotic" (or "auto"), which is accurate at these sizes.',
     );
+    // P(U′ ≥ u) is summed as P(U′ ≤ mn − u) (the null distribution is symmetric): the low
+    // coefficients are built from positive terms, while the high ones come out of differences
+    // of numbers up to C(m + n, m) and lose all precision once that passes 2⁵³.
     const counts = exactUCounts(Math.min(n1, n2), Math.max(n1, n2));
     let total = 0;
     let tail = 0;
-    const threshold = Math.ceil(u - 1e-9);
+    const threshold = Math.floor(n1 * n2 - u + 1e-9);
     counts.forEach((count, k) => {
       total += count;
-      if (k >= threshold) tail += count;
+      if (k <= threshold) tail += count;
     });
     return { u: u1, pValue: Math.min(1, (2 * tail) / total), method, z: null };
   }
