@@ -72,6 +72,8 @@ export function normalQuantile(p: number): number {
     // 1 − p is exact (Sterbenz) and the survival function keeps its precision.
     const e = p < 0.5 ? normalCdf(x) - p : 1 - p - normalSf(x);
     const u = e * Math.sqrt(2 * Math.PI) * Math.exp((x * x) / 2);
+    // Below p ≈ 1e-308, exp(x²/2) overflows: keep Acklam's value, already within 1.15e-9.
+    if (!Number.isFinite(u)) break;
     x = x - u / (1 + (x * u) / 2);
   }
   return x;
