@@ -39,6 +39,15 @@ const TINY = 1e-300;
 const MAX_ITERATIONS = 10_000;
 
 /**
+ * Both the series and the continued fraction need O(√a) terms when x is near a (the terms of
+ * the series fall off as exp(−n²/2a)), so a fixed cap would stop them early for large a, e.g. a
+ * chi-square with millions of degrees of freedom.
+ */
+function iterationLimit(a: number): number {
+  return MAX_ITERATIONS + Math.ceil(20 * Math.sqrt(a));
+}
+
+/**
  * Regularized lower incomplete gamma function P(a, x) = γ(a, x) / Γ(a), for a > 0, x ≥ 0.
  *
  * Series expansion for x < a + 1, Lentz's continued fraction for Q otherwise.
@@ -65,7 +74,8 @@ function gammaSeries(a: number, x: number): number {
   let ap = a;
   let term = 1 / a;
   let sum = term;
-  for (let n = 0; n < MAX_ITERATIONS; n++) {
+  const limit = iterationLimit(a);
+  for (let n = 0; n < limit; n++) {
     ap += 1;
     term *= x / ap;
     sum += term;
@@ -79,7 +89,8 @@ function gammaContinuedFraction(a: number, x: number): number {
   let c = 1 / TINY;
   let d = 1 / b;
   let h = d;
-  for (let i = 1; i < MAX_ITERATIONS; i++) {
+  const limit = iterationLimit(a);
+  for (let i = 1; i < limit; i++) {
     const an = -i * (i - a);
     b += 2;
     d = an * d + b;
