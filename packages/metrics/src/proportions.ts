@@ -38,7 +38,11 @@ export function wilsonInterval(successes: number, n: number, confidence = 0.95):
   const denominator = 1 + z2 / n;
   const center = (p + z2 / (2 * n)) / denominator;
   const half = (z / denominator) * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n));
-  return { lower: Math.max(0, center - half), upper: Math.min(1, center + half) };
+  // The bounds are exactly 0 at x = 0 and 1 at x = n; rounding would leave e.g. 2.8e-17.
+  return {
+    lower: successes === 0 ? 0 : Math.max(0, center - half),
+    upper: successes === n ? 1 : Math.min(1, center + half),
+  };
 }
 
 /** Result of {@link twoProportionZTest}; the difference is b − a. */
