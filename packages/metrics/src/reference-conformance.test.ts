@@ -170,6 +170,10 @@ describe("chi-square distribution", () => {
   ])("F($x; ν = $df) for huge ν", ({ x, df, cdf }) => {
     expectClose(chiSquareCdf(x, df), cdf, 1e-6);
   });
+  it.todo(
+    "F(1e12; ν = 1e12) ≈ ½ + 1/(3√(2π·5e11)): the prefactor e^{−x}x^a/Γ(a) loses digits to " +
+      "ln Γ's rounding past ν ≈ 1e10 (0.5014 here); needs Temme's uniform expansion (DLMF 8.12)",
+  );
 });
 
 describe("regularized incomplete beta", () => {
@@ -643,6 +647,10 @@ describe("quantileIntervalRanks", () => {
       }
     }
   });
+  it.todo(
+    "exact ties P(B ≤ k) = α/2 (n = 1, q = 0.95, 90%) are decided by float rounding (rank 0, " +
+      "exact gives 1); changing it needs the same change in migration 0007's twin",
+  );
 });
 
 describe("relativeLift", () => {
