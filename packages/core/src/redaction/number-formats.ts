@@ -87,15 +87,25 @@ export function isPhoneNumber(window: string, digits: string): boolean {
   if (first === 43 /* + */) {
     return digits.length >= 8 && digits.length <= 15 && PHONE_INTL_CHARS.test(window);
   }
-  // National numbers: 10 or 11 digits (with the trunk 0 or the US "1"), 10–12 in Germany.
+  // National numbers: 10 or 11 digits (with the trunk 0 or the US "1"), 9–12 in Germany
+  // (libphonenumber's DE fixed-line example, 030 123456, has 9 with its trunk 0).
   const count = digits.length;
-  if (count < 10 || count > 12 || window.length === count) return false;
-  if (count <= 11 && (PHONE_US.test(window) || PHONE_UK.test(window) || PHONE_IN.test(window))) {
+  if (count < 9 || count > 12 || window.length === count) return false;
+  if (
+    count > 9 &&
+    count < 12 &&
+    (PHONE_US.test(window) || PHONE_UK.test(window) || PHONE_IN.test(window))
+  ) {
     return true;
   }
   if (count === 10 && PHONE_FR.test(window)) return true;
   // German numbers take one dash at most ("030 1234567-89"); "0451-103-366" is a part number.
-  return PHONE_DE.test(window) && window.indexOf("-") === window.lastIndexOf("-");
+  // With 9 digits, only area code and subscriber ("030 123456"), not the tail of a longer run.
+  return (
+    PHONE_DE.test(window) &&
+    window.indexOf("-") === window.lastIndexOf("-") &&
+    (count > 9 || !/\d[ /-]\d+[ -]/.test(window))
+  );
 }
 
 /**

@@ -1,8 +1,21 @@
 import { type Emit, isWordChar, type Recognizer } from "./kinds.js";
 
-/** Characters of an email local part (RFC 5322 dot-atom, the common subset). */
+/**
+ * Characters of an email local part: the common subset of RFC 5322's dot-atom, and the Latin,
+ * Greek and Cyrillic letters beyond ASCII (U+00C0–U+04FF) that RFC 6531 allows ("Pelé@…").
+ * Scripts written without spaces (CJK) are left out: the prose glued to an address would join it.
+ */
 function isLocalChar(c: number): boolean {
-  return isWordChar(c) || c === 46 || c === 37 || c === 43 || c === 45 || c === 39; // . % + - '
+  // . % + - ' and U+00C0–U+04FF (À…ӿ)
+  return (
+    isWordChar(c) ||
+    c === 46 ||
+    c === 37 ||
+    c === 43 ||
+    c === 45 ||
+    c === 39 ||
+    (c > 191 && c < 1280)
+  );
 }
 
 /** The domain after "@": up to 9 dot-separated labels of 1–63 characters and an alphabetic TLD. */
