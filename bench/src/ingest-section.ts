@@ -1,5 +1,5 @@
 import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { createScratchDatabase } from "../../packages/db/bench/scratch-database.js";
 import { type CopyBaseline, copyBaselinePglite, copyBaselinePostgres } from "./copy-baseline.js";
@@ -117,8 +117,14 @@ function cpuNote({ ingest, copy, storage }: IngestResult): string {
     parts.push(`PostgreSQL ${count(ingest.databaseCpuMsPerThousandEvents)} ms`);
   }
   parts.push(`SDK clients ${count(ingest.clientCpuMsPerThousandEvents)} ms`);
+  const total =
+    ingest.serverCpuMsPerThousandEvents +
+    (ingest.databaseCpuMsPerThousandEvents ?? 0) +
+    ingest.clientCpuMsPerThousandEvents;
+  // CPU ms per 1,000 events × thousands of events per second = CPU ms per second: cores busy.
+  const cores = (total * ingest.eventsPerSecond) / 1e6;
   const copyWhere = storage === "postgres" ? "PostgreSQL" : "PGlite";
-  return `CPU per 1,000 events: ${parts.join(", ")} (COPY: ${copyWhere} ${count(copy.databaseCpuMsPerThousandRows)} ms per 1,000 rows)`;
+  return `CPU per 1,000 events: ${parts.join(", ")}, ${count(total)} ms in all, ${cores.toFixed(2)} of ${availableParallelism()} cores busy (COPY: ${copyWhere} ${count(copy.databaseCpuMsPerThousandRows)} ms per 1,000 rows)`;
 }
 
 /** The four most frequent states of the PostgreSQL backends (running, idle, a wait event). */
