@@ -79,27 +79,42 @@ describe.each(await testDrivers())("auth on %s", (driver) => {
     expect((await call(path, type)).status).toBe(401);
   });
 
+  /** Calls with `token` and expects `status`, with an answer that never echoes the token. */
+  const refused = async (path: string, type: string, token: string, status: number) => {
+    const response = await call(path, type, token);
+    expect(response.status).toBe(status);
+    expect(JSON.stringify(response.body)).not.toContain(token);
+    return response;
+  };
+
   it.each(procedures)("$path refuses a revoked key (401)", async ({ path, type }) => {
-    expect((await call(path, type, revokedKey)).status).toBe(401);
+    await refused(path, type, revokedKey, 401);
   });
 
   it.each(procedures)("$path refuses an unknown key (401)", async ({ path, type }) => {
-    expect((await call(path, type, `lk_sec_${"x".repeat(43)}`)).status).toBe(401);
+    await refused(path, type, `lk_sec_${"x".repeat(43)}`, 401);
   });
 
   it.each(procedures.filter((p) => ACCESS[p.path] === "secret"))(
     "$path refuses a public key (403)",
     async ({ path, type }) => {
-      const { status, body } = await call(path, type, server.a.publicKey);
-      expect(status).toBe(403);
+      const { body } = await refused(path, type, server.a.publicKey, 403);
       expect(body.error.message).toContain("secret key");
     },
   );
 
   it.each(procedures.filter((p) => ACCESS[p.path] === "admin"))(
-    "$path refuses a project's secret key (401)",
+    "$path refuses a project's secret and public keys (401)",
     async ({ path, type }) => {
-      expect((await call(path, type, server.a.secretKey)).status).toBe(401);
+      await refused(path, type, server.a.secretKey, 401);
+      await refused(path, type, server.a.publicKey, 401);
+    },
+  );
+
+  it.each(procedures.filter((p) => ACCESS[p.path] !== "admin"))(
+    "$path refuses the admin token, which is no project's key (401)",
+    async ({ path, type }) => {
+      await refused(path, type, server.adminToken, 401);
     },
   );
 
