@@ -1,6 +1,7 @@
 import { testDrivers } from "@loopkit/db/testing";
 import type { AnyProcedure } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { resolveCaller } from "../src/auth/resolve.js";
 import { appRouter } from "../src/root.js";
 import { startTestServer, type TestServer } from "../src/testing.js";
 import { logEvent } from "./events.js";
@@ -117,6 +118,16 @@ describe.each(await testDrivers())("auth on %s", (driver) => {
       await refused(path, type, server.adminToken, 401);
     },
   );
+
+  it("never takes a token sent in a URL for the admin token, whatever its form", async () => {
+    // An operator may pick an admin token of a public key's form; in a URL it must still count
+    // for nothing (resolveCaller's contract), as the admin token is only ever sent in a header.
+    const token = `lk_pub_${"a".repeat(43)}`;
+    expect(await resolveCaller(server.db, token, token)).toEqual({ type: "admin" });
+    expect(await resolveCaller(server.db, token, token, { publicOnly: true })).toEqual({
+      type: "anonymous",
+    });
+  });
 
   it("lets the admin create a project whose keys work at once", async () => {
     const { status, body } = await server.mutate(

@@ -28,7 +28,9 @@ export async function resolveCaller(
 ): Promise<Caller> {
   if (!token) return { type: "anonymous" };
   if (options.publicOnly && !isApiKeyOfKind(token, "public")) return { type: "anonymous" };
-  if (adminToken && constantTimeEqual(token, adminToken)) return { type: "admin" };
+  if (!options.publicOnly && adminToken && constantTimeEqual(token, adminToken)) {
+    return { type: "admin" };
+  }
   const record: ApiKeyRecord | null = await findApiKeyByHash(db, hashApiKey(token));
   if (!record || record.revokedAt) return { type: "anonymous" };
   if (options.publicOnly && record.kind !== "public") return { type: "anonymous" };
