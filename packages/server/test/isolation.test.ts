@@ -17,6 +17,10 @@ interface Seeded {
   requestId: string;
   approvalId: string;
   runId: string;
+  /** One of A's log events, as A sent it: B sends it again. */
+  copied: ReturnType<typeof logEvent>;
+  /** One of A's requests that B's feedback and shadow events name. */
+  referencedId: string;
 }
 
 const notFound = (response: TestResponse) => {
@@ -25,18 +29,40 @@ const notFound = (response: TestResponse) => {
 
 const CASES: Record<string, Case> = {
   "ingest.batch": async (s, a) => {
-    // Resending A's request id under B stores B's own copy and never touches A's.
+    // B sends A's event again (same id and time) and feedback on another of A's requests. B
+    // stores its own events: "accepted", where "duplicate" would tell B that A has the event;
+    // A's request, its feedback and its rollup are untouched.
     const r = await s.mutate(
       "ingest.batch",
-      { events: [logEvent({ output: "b" })] },
+      {
+        events: [
+          { ...a.copied, output: "b's copy" },
+          feedbackEvent(a.referencedId, { kind: "explicit", name: "rating", value: 1 }),
+        ],
+      },
       s.b.publicKey,
     );
-    expect(r.status).toBe(200);
-    const rows = await s.db.query<{ project_id: string }>(
-      "SELECT project_id FROM requests WHERE id = $1",
-      [a.requestId],
+    expect(r.body.result.data.results.map((e: { status: string }) => e.status)).toEqual([
+      "accepted",
+      "accepted",
+    ]);
+    const copies = await s.db.query<{ project_id: string; output: unknown }>(
+      "SELECT project_id, output FROM requests WHERE id = $1 ORDER BY project_id = $2 DESC",
+      [a.copied.id, s.a.id],
     );
-    expect(rows.map((row) => row.project_id)).toEqual([s.a.id]);
+    expect(copies).toEqual([
+      { project_id: s.a.id, output: a.copied.output },
+      { project_id: s.b.id, output: "b's copy" },
+    ]);
+    const onB = await s.query("feedback.list", { requestId: a.referencedId }, s.b.secretKey);
+    expect(onB.body.result.data).toHaveLength(1);
+    const onA = await s.query("feedback.list", { requestId: a.referencedId }, s.a.secretKey);
+    expect(onA.body.result.data).toEqual([]);
+    const rollups = await s.db.query<{ rating: number | null }>(
+      "SELECT rating FROM request_rollups WHERE project_id = $1 AND request_id = $2",
+      [s.a.id, a.referencedId],
+    );
+    expect(rollups).toEqual([{ rating: null }]);
   },
   "metrics.compareVersions": async (s) => {
     const r = await s.query("metrics.compareVersions", {}, s.b.secretKey);
@@ -197,9 +223,22 @@ const CASES: Record<string, Case> = {
     const r = await s.query("requests.list", {}, s.b.secretKey);
     expect(JSON.stringify(r.body)).not.toContain(a.requestId);
   },
-  "shadow.compare": async (s) => {
+  "shadow.compare": async (s, a) => {
+    // B's shadow run of A's request is never paired with it: nothing of A's request is read.
+    await s.mutate(
+      "ingest.batch",
+      { events: [logEvent({ promptVersion: "b-shadow", shadowOf: a.referencedId })] },
+      s.b.publicKey,
+    );
     const r = await s.query("shadow.compare", {}, s.b.secretKey);
-    expect(r.body.result.data).toEqual([]);
+    expect(r.body.result.data).toEqual([
+      expect.objectContaining({
+        candidateVersion: "b-shadow",
+        shadows: 1,
+        paired: 0,
+        primaryMeanLatencyMs: null,
+      }),
+    ]);
   },
   "evaluations.start": async (s) => {
     // B samples its own logs only: A's logged version is unknown to it.
@@ -250,9 +289,11 @@ describe.each(await testDrivers())("tenant isolation of every procedure on %s", 
       promptVersion: "a-shadow",
       shadowOf: log.id,
     });
+    const copied = logEvent({ promptName: "secret-prompt", promptVersion: "a-copied" });
+    const referenced = logEvent({ promptName: "secret-prompt", promptVersion: "a-referenced" });
     await server.mutate(
       "ingest.batch",
-      { events: [log, shadow, feedbackEvent(log.id)] },
+      { events: [log, shadow, feedbackEvent(log.id), copied, referenced] },
       server.a.publicKey,
     );
     for (const version of ["a-only", "a-exp"]) {
@@ -292,7 +333,13 @@ describe.each(await testDrivers())("tenant isolation of every procedure on %s", 
       versions: ["a-only"],
       items: [{ version: "a-only", input: "q", outputs: { output: "a" } }],
     });
-    seeded = { requestId: log.id, approvalId: approval.body.result.data.id, runId: run.id };
+    seeded = {
+      requestId: log.id,
+      approvalId: approval.body.result.data.id,
+      runId: run.id,
+      copied,
+      referencedId: referenced.id,
+    };
   });
   afterAll(() => server?.close());
 
