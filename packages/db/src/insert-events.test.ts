@@ -1,3 +1,4 @@
+import { newEventId } from "@loopkit/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   countEvents,
@@ -198,6 +199,34 @@ describe.each(await testDrivers())("insertEvents on %s", (driver) => {
     ]);
     expect(await countEvents(db, p.id)).toEqual({ requests: 3, feedback: 1, exposures: 1 });
     expect(await insertEvents(db, p.id, [])).toEqual([]);
+  });
+
+  it("stores a time of more than 6 fraction digits cut to microseconds, and answers it accepted", async () => {
+    // timestamptz keeps microseconds (PostgreSQL docs, 8.5 "Date/Time Types"); the key is the
+    // time to the millisecond, as Date.parse reads it (ECMA-262 Date Time String Format: ms).
+    const p = await createProject(db, { name: "nanos" });
+    const events = [
+      logEvent({ timestamp: "2025-06-01T00:00:00.0009996Z" }),
+      feedbackEvent(newEventId(), {
+        name: "rating",
+        kind: "explicit",
+        value: 4,
+        timestamp: "2025-06-01T00:00:00.9999999Z",
+      }),
+    ];
+    expect(await insertEvents(db, p.id, events)).toEqual(["accepted", "accepted"]);
+    expect(await insertEvents(db, p.id, events)).toEqual(["duplicate", "duplicate"]);
+    const rows = await db.query<{ us: string }>(
+      `SELECT (extract(epoch FROM ts) * 1000000)::bigint::text AS us FROM requests
+       WHERE project_id = $1 UNION ALL
+       SELECT (extract(epoch FROM ts) * 1000000)::bigint::text FROM feedback WHERE project_id = $1`,
+      [p.id],
+    );
+    const second = Date.UTC(2025, 5, 1) * 1000;
+    expect(rows.map((r) => Number(r.us)).sort((a, b) => a - b)).toEqual([
+      second + 999,
+      second + 999_999,
+    ]);
   });
 
   it("keys idempotency by project, timestamp and id", async () => {

@@ -29,6 +29,14 @@ const text = (value: string | number | boolean | undefined | null): Cell =>
   value === undefined || value === null ? null : String(value);
 
 /**
+ * An event's time as it is stored: the fraction cut to microseconds, what `timestamptz` keeps.
+ * PostgreSQL would round the digits beyond instead (`…00.0009996Z` to `…00.001Z`), so the stored
+ * time could pass the millisecond that `Date.parse` (which cuts) gives the event's key, and a new
+ * event would be answered as a duplicate.
+ */
+const storedTime = (timestamp: string): string => timestamp.replace(/(\.\d{6})\d+/, "$1");
+
+/**
  * A PostgreSQL array literal of strings (`{"a","b\\"c"}`), so one row's tags travel as one cell
  * of a text[] parameter (unnest cannot take an array of arrays). It is a parameter value, parsed
  * by PostgreSQL's array input, never SQL text.
@@ -45,7 +53,7 @@ interface Column<E> {
 }
 
 const REQUEST_COLUMNS: Column<StoredLogEvent>[] = [
-  { name: "ts", cast: "timestamptz", cell: (e) => e.timestamp },
+  { name: "ts", cast: "timestamptz", cell: (e) => storedTime(e.timestamp) },
   { name: "id", cast: "uuid", cell: (e) => e.id },
   { name: "conversation_id", cast: "text", cell: (e) => text(e.conversationId) },
   { name: "turn_index", cast: "integer", cell: (e) => text(e.turnIndex) },
@@ -88,7 +96,7 @@ const boolValue = (e: StoredFeedbackEvent) => (typeof e.value === "boolean" ? e.
 const textValue = (e: StoredFeedbackEvent) => (typeof e.value === "string" ? e.value : null);
 
 const FEEDBACK_COLUMNS: Column<StoredFeedbackEvent>[] = [
-  { name: "ts", cast: "timestamptz", cell: (e) => e.timestamp },
+  { name: "ts", cast: "timestamptz", cell: (e) => storedTime(e.timestamp) },
   { name: "id", cast: "uuid", cell: (e) => e.id },
   { name: "request_id", cast: "uuid", cell: (e) => text(e.requestId) },
   { name: "conversation_id", cast: "text", cell: (e) => text(e.conversationId) },
@@ -108,7 +116,7 @@ const FEEDBACK_COLUMNS: Column<StoredFeedbackEvent>[] = [
 ];
 
 const EXPOSURE_COLUMNS: Column<StoredExposureEvent>[] = [
-  { name: "ts", cast: "timestamptz", cell: (e) => e.timestamp },
+  { name: "ts", cast: "timestamptz", cell: (e) => storedTime(e.timestamp) },
   { name: "id", cast: "uuid", cell: (e) => e.id },
   { name: "experiment_key", cast: "text", cell: (e) => e.experimentKey },
   { name: "variant", cast: "text", cell: (e) => e.variant },
@@ -197,7 +205,7 @@ async function rollUpFeedback(
       projectId,
       signals.map((f) => f.requestId),
       signals.map((f) => f.name),
-      signals.map((f) => f.timestamp),
+      signals.map((f) => storedTime(f.timestamp)),
       signals.map((f) => f.id),
       signals.map((f) => text(numberValue(f))),
       signals.map((f) => text(boolValue(f))),
