@@ -103,4 +103,14 @@ describe("countTokens", () => {
     // An empty chat is just the reply priming: 3 tokens.
     expect(countTokens({ model: "gpt-4o", input: [] }).inputTokens).toBe(3);
   });
+
+  // Left open, a design question: BPE as gpt-tokenizer runs it is quadratic in the length of
+  // one pre-tokenized piece (tiktoken is too: openai/tiktoken#195). A text that is one run
+  // without spaces is one piece: on o200k_base 16 Ki "x" take ~0.15 s, 64 Ki ~2 s, 256 Ki (the
+  // LongText limit) ~40 s and 128 Ki emoji ~160 s, all on the event loop. So one valid log event
+  // with such an input, a model and no reported usage stalls the server (found by the
+  // ingest.batch property test, packages/server/test/ingest-property.test.ts). Bounding it
+  // means choosing between exact counts and time: cut long pieces and mark the count estimated,
+  // refuse such text, or count off the request path.
+  it.todo("counts a 256 Ki-character text without spaces in well under a second");
 });
