@@ -1,3 +1,4 @@
+import * as o200k from "gpt-tokenizer/encoding/o200k_base";
 import { describe, expect, it } from "vitest";
 import type { ChatMessage } from "../schemas/events.js";
 import { countTokens } from "./count-tokens.js";
@@ -104,13 +105,54 @@ describe("countTokens", () => {
     expect(countTokens({ model: "gpt-4o", input: [] }).inputTokens).toBe(3);
   });
 
-  // Left open, a design question: BPE as gpt-tokenizer runs it is quadratic in the length of
-  // one pre-tokenized piece (tiktoken is too: openai/tiktoken#195). A text that is one run
-  // without spaces is one piece: on o200k_base 16 Ki "x" take ~0.15 s, 64 Ki ~2 s, 256 Ki (the
-  // LongText limit) ~40 s and 128 Ki emoji ~160 s, all on the event loop. So one valid log event
-  // with such an input, a model and no reported usage stalls the server (found by the
-  // ingest.batch property test, packages/server/test/ingest-property.test.ts). Bounding it
-  // means choosing between exact counts and time: cut long pieces and mark the count estimated,
-  // refuse such text, or count off the request path.
-  it.todo("counts a 256 Ki-character text without spaces in well under a second");
+  describe("long runs without a break", () => {
+    // BPE as gpt-tokenizer (and tiktoken: openai/tiktoken#195) runs it is quadratic in the length
+    // of one pre-tokenized piece: counted whole, 16 Ki "x" took ~0.15 s on o200k_base, 256 Ki (the
+    // LongText limit) ~40 s and 128 Ki emoji ~160 s, on the server's event loop (found by the
+    // ingest.batch property test). Runs of 256+ are counted in pieces of 256 code points instead.
+    it("counts a run of the longest text an event may carry, in pieces, as an estimate", () => {
+      const run = "x".repeat(256 * 1024);
+      const counted = countTokens({ model: "gpt-4o", output: run });
+      expect(counted.estimated).toBe(true);
+      // Each 256-"x" piece is the same handful of tokens; 1,024 pieces.
+      const perPiece = o200k.countTokens("x".repeat(256));
+      expect(counted.outputTokens).toBe(1024 * perPiece);
+    });
+
+    it("counts emoji and whitespace runs in pieces too", () => {
+      const emoji = countTokens({ model: "gpt-4o", output: "😀".repeat(128 * 1024) });
+      expect(emoji.estimated).toBe(true);
+      expect(emoji.outputTokens).toBeGreaterThan(0);
+      expect(countTokens({ model: "gpt-4o", output: `a${" ".repeat(1000)}b` }).estimated).toBe(
+        true,
+      );
+    });
+
+    it.each([
+      ["letters", "abcdefghij".repeat(205).slice(0, 2048)],
+      ["words without spaces", "thequickbrownfoxjumpsoverthelazydog".repeat(60)],
+      ["CJK", "我们今天去公园散步然后吃饭".repeat(160)],
+      ["emoji", "😀🎉👍".repeat(700)],
+    ])("stays within two tokens per piece of the exact count: %s", (_, run) => {
+      // Runs of a few thousand code points are still quick to count whole; the reference is the
+      // tokenizer itself on the whole text.
+      const text = `see ${run} here`;
+      const counted = countTokens({ model: "gpt-4o", output: text });
+      const pieces = Math.ceil([...run].length / 256);
+      expect(counted.estimated).toBe(true);
+      expect(Math.abs(counted.outputTokens - o200k.countTokens(text))).toBeLessThanOrEqual(
+        2 * pieces,
+      );
+    });
+
+    it("leaves prose exact, however long", () => {
+      const prose = "The quick brown fox jumps over the lazy dog. ".repeat(2000);
+      const counted = countTokens({ model: "gpt-4o", output: prose });
+      expect(counted).toEqual({
+        inputTokens: 0,
+        outputTokens: o200k.countTokens(prose),
+        estimated: false,
+      });
+    });
+  });
 });

@@ -75,6 +75,17 @@ describe("enrichEvent", () => {
     });
   });
 
+  it("counts a text of one unbroken run in bounded time, as an estimate", () => {
+    // BPE is quadratic in one run's length (openai/tiktoken#195): counted whole, this 256 Ki
+    // input (the longest an event may carry) held the event loop ~40 s; see count-tokens.ts.
+    const stored = enrichEvent(
+      logEvent({ input: "x".repeat(256 * 1024), output: "ok", usage: undefined }),
+      policy,
+    );
+    expect(stored).toMatchObject({ tokensEstimated: true });
+    expect((stored as { usage?: { inputTokens: number } }).usage?.inputTokens).toBeGreaterThan(0);
+  });
+
   it("replaces a feedback user id and an exposure unit id by their keyed hashes", async () => {
     const feedback = enrichEvent(
       {
