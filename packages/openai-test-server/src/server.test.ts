@@ -222,6 +222,59 @@ describe("startOpenAITestServer", () => {
     expect(text.length).toBeLessThan("Echo: a b c d e f g h".length);
   });
 
+  it("answers with a refusal and no content for a refusal fault", async () => {
+    server = await startOpenAITestServer();
+    server.setFaults({ kind: "refusal", message: "I can't help with that." });
+    const completion = await clientFor(server).chat.completions.create({
+      model: "m",
+      messages: [{ role: "user", content: "x" }],
+      response_format: schemaFormat,
+    });
+    // Structured outputs guide, "Refusals": content is null and `refusal` holds the reason.
+    expect(completion.choices[0]?.message).toMatchObject({
+      content: null,
+      refusal: "I can't help with that.",
+    });
+    expect(completion.choices[0]?.finish_reason).toBe("stop");
+  });
+
+  it("resets the connection half-way through the body for a connection-reset fault", async () => {
+    server = await startOpenAITestServer();
+    server.setFaults({ kind: "connection-reset" });
+    const client = clientFor(server);
+    const error = await client.chat.completions
+      .create({ model: "m", messages: [{ role: "user", content: "x" }] })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(Error);
+    const ok = await client.chat.completions.create({
+      model: "m",
+      messages: [{ role: "user", content: "x" }],
+    });
+    expect(ok.choices[0]?.message.content).toBe("Echo: x");
+  });
+
+  it("sends the headers and half the body, then stalls, for a stalled-body fault", async () => {
+    server = await startOpenAITestServer();
+    server.setFaults({ kind: "stalled-body" });
+    const controller = new AbortController();
+    const response = await fetch(`${server.baseURL}/chat/completions`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ model: "m", messages: [{ role: "user", content: "x" }] }),
+      signal: controller.signal,
+    });
+    expect(response.status).toBe(200);
+    const reader = response.body!.getReader();
+    const first = await reader.read();
+    expect(first.done).toBe(false);
+    const next = await Promise.race([
+      reader.read().then(() => "more"),
+      new Promise((resolve) => setTimeout(() => resolve("stalled"), 200)),
+    ]);
+    expect(next).toBe("stalled");
+    controller.abort();
+  });
+
   it("applies latency to every answer", async () => {
     server = await startOpenAITestServer({ latencyMs: 2_000 });
     const client = new OpenAI({

@@ -23,7 +23,9 @@ const MAX_BODY_BYTES = 10 * 1024 * 1024;
  * Stages of one chat completion: record the request → validate the body → take the next queued
  * fault → wait (latency, plus a slow fault's delay) → answer an error fault, or build the
  * answer (`respond`, else {@link defaultResponse}) → corrupt it for a malformed-JSON fault →
- * write it whole, or as a stream (cut short for a truncated-stream fault).
+ * write it whole (a refusal instead for a refusal fault; half of it, then a reset or a stall,
+ * for a connection-reset or stalled-body fault), or as a stream (cut short for a
+ * truncated-stream fault).
  *
  * @example
  * const server = await startOpenAITestServer({ latencyMs: 20 });
@@ -134,22 +136,26 @@ export async function startOpenAITestServer(
       });
       return;
     }
+    const refusal = fault?.kind === "refusal" ? (fault.message ?? "I can't help with that.") : null;
+    const json = JSON.stringify({
+      ...common,
+      object: "chat.completion",
+      choices: [
+        {
+          index: 0,
+          message: { role: "assistant", content: refusal === null ? content : null, refusal },
+          logprobs: null,
+          finish_reason: finishReason,
+        },
+      ],
+      usage,
+    });
     res.writeHead(200, { "content-type": "application/json" });
-    res.end(
-      JSON.stringify({
-        ...common,
-        object: "chat.completion",
-        choices: [
-          {
-            index: 0,
-            message: { role: "assistant", content, refusal: null },
-            logprobs: null,
-            finish_reason: finishReason,
-          },
-        ],
-        usage,
-      }),
-    );
+    if (fault?.kind === "connection-reset" || fault?.kind === "stalled-body") {
+      writeHalfBody(res, json, fault.kind === "connection-reset");
+      return;
+    }
+    res.end(json);
   }
 
   await new Promise<void>((resolve, reject) => {
@@ -205,6 +211,16 @@ function writeStream(res: ServerResponse, plan: StreamPlan): void {
   res.write(chunk([{ index: 0, delta: {}, finish_reason: plan.finishReason }]));
   if (plan.usage) res.write(chunk([], plan.usage));
   res.end("data: [DONE]\n\n");
+}
+
+/**
+ * Writes the first half of `body` without ending the response; then destroys the socket once
+ * that half is flushed (`reset`), or leaves the client waiting for the rest.
+ */
+function writeHalfBody(res: ServerResponse, body: string, reset: boolean): void {
+  res.write(body.slice(0, Math.ceil(body.length / 2)), () => {
+    if (reset) setTimeout(() => res.socket?.destroy(), 20);
+  });
 }
 
 /** `max_completion_tokens` (or the older `max_tokens`), when the request sets one. */

@@ -45,7 +45,13 @@ export type Fault =
   | { kind: "server-error"; count?: number; status?: 500 | 502 | 503 }
   | { kind: "slow"; count?: number; delayMs: number }
   | { kind: "malformed-json"; count?: number }
-  | { kind: "truncated-stream"; count?: number };
+  | { kind: "truncated-stream"; count?: number }
+  /** Content `null` and `message.refusal` set, as a model that declines answers. */
+  | { kind: "refusal"; count?: number; message?: string }
+  /** Status, headers and half the body are sent, then the socket is destroyed. */
+  | { kind: "connection-reset"; count?: number }
+  /** Status, headers and half the body are sent, then nothing until the client hangs up. */
+  | { kind: "stalled-body"; count?: number };
 
 /** One HTTP request the server received, in arrival order. */
 export interface RecordedRequest {
