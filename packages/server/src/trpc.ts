@@ -71,12 +71,15 @@ export function toTRPCError(error: LoopkitError): TRPCError {
 const t = initTRPC.context<Context>().create({
   errorFormatter({ shape, error }) {
     const cause = error.cause;
+    // Loopkit's code when there is one; tRPC's own otherwise (METHOD_NOT_SUPPORTED…).
     const loopkitCode =
       cause instanceof LoopkitError
         ? cause.code
         : error.code === "BAD_REQUEST"
           ? "INVALID_INPUT"
-          : error.code;
+          : error.code === "INTERNAL_SERVER_ERROR"
+            ? "INTERNAL"
+            : error.code;
     // Bad input names each field: `issues: [{ path: "variants.1.weight", message }]`.
     const issues: FieldIssue[] | undefined =
       error.code === "BAD_REQUEST" && isZodError(cause) ? toFieldIssues(cause) : undefined;
