@@ -86,6 +86,7 @@ export {
   type RunRef,
 } from "./run-executor.js";
 export { logRunExecutorEvent, type RunEventLogger } from "./run-executor-log.js";
+export type { StructuredErrorCode } from "./structured-call.js";
 export {
   type JudgeHumanAgreement,
   judgeHumanAgreement,

@@ -60,6 +60,24 @@ export function createLlmClient(config: LlmConfig): OpenAI {
     baseURL: config.baseURL,
     maxRetries: config.maxRetries ?? 4,
     timeout: config.timeoutMs ?? 60_000,
+    fetch: fetchWholeBody,
+  });
+}
+
+/**
+ * `fetch` that resolves only once the whole body has arrived. The openai SDK's timeout and
+ * retries cover the fetch call alone (up to the response headers); reading the body inside it
+ * puts a body that stalls under the timeout, and a connection reset mid-body among the
+ * connection errors the SDK retries. Streams (`text/event-stream`) are passed through.
+ */
+async function fetchWholeBody(url: RequestInfo | URL, init?: RequestInit): Promise<Response> {
+  const response = await fetch(url, init);
+  if (response.headers.get("content-type")?.startsWith("text/event-stream")) return response;
+  const body = response.body === null ? null : await response.arrayBuffer();
+  return new Response(body, {
+    status: response.status,
+    statusText: response.statusText,
+    headers: response.headers,
   });
 }
 

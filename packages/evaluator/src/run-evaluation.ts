@@ -11,6 +11,7 @@ import type { Judgment } from "./judgment.js";
 import type { GeneratedOutput, OutputGenerator } from "./output-generator.js";
 import type { PairwiseJudge } from "./pairwise-judge.js";
 import type { RubricJudge } from "./rubric-judge.js";
+import type { StructuredErrorCode } from "./structured-call.js";
 
 /** Progress of a run, reported after every item. */
 export interface EvaluationProgressEvent {
@@ -263,10 +264,21 @@ export async function executeEvaluationRun(
   return (await store.getRun(projectId, runId))!;
 }
 
+/**
+ * The failed result of an item whose work threw. The error starts with a code: `llm_http_<status>`,
+ * `llm_timeout` or `llm_connection` for a call that failed after the openai SDK's retries,
+ * `error` for anything else (the judges' own codes are {@link StructuredErrorCode}).
+ */
 function failure(error: unknown): ItemResult {
-  let message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  let message = `error: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`;
   if (error instanceof OpenAI.APIError) {
-    message = `LLM call failed${error.status ? ` with HTTP ${error.status}` : ""} after the SDK's retries: ${error.message}`;
+    const code =
+      error instanceof OpenAI.APIConnectionTimeoutError
+        ? "llm_timeout"
+        : error instanceof OpenAI.APIConnectionError
+          ? "llm_connection"
+          : `llm_http_${error.status ?? "error"}`;
+    message = `${code}: LLM call failed${error.status ? ` with HTTP ${error.status}` : ""} after the SDK's retries: ${error.message}`;
   }
   return {
     status: "failed",

@@ -1,45 +1,62 @@
 import type OpenAI from "openai";
 import { zodResponseFormat } from "openai/helpers/zod";
-import { makeParseableResponseFormat } from "openai/lib/parser";
 import type { z } from "zod";
 import { addTokens, type TokenCounts, tokensOf } from "./llm-client.js";
 
 type Message = OpenAI.ChatCompletionMessageParam;
 
+/**
+ * Why a structured call gave no value, the first word of its error: the model declined
+ * (`refused`), the reply hit the output token limit (`truncated`) or the content filter
+ * (`content_filter`) — the structured outputs guide's cases where the JSON is missing or
+ * incomplete — or the reply was not JSON (`invalid_json`) or not of the schema
+ * (`schema_mismatch`) after its one retry.
+ */
+export type StructuredErrorCode =
+  | "refused"
+  | "truncated"
+  | "content_filter"
+  | "invalid_json"
+  | "schema_mismatch";
+
 /** What one validated structured call produced. */
 export interface StructuredResult<T> {
   /** The parsed value, or undefined when every attempt was invalid. */
   value: T | undefined;
-  /** The last validation problem, when `value` is undefined. */
+  /** The last problem, `<code>: <detail>`, when `value` is undefined. */
   error: string | undefined;
   rawOutputs: string[];
   calls: number;
   tokens: TokenCounts;
 }
 
-type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
+type Parsed<T> =
+  | { ok: true; value: T }
+  | { ok: false; code: StructuredErrorCode; error: string; retry: boolean };
 
 /**
- * The response format for `schema`: the JSON schema `zodResponseFormat` derives from it, with a
- * parser that validates with the same schema and never throws. Build it once per judge: deriving
- * the JSON schema is the costly part.
+ * The response format for `schema` (the JSON schema `zodResponseFormat` derives from it) and a
+ * validator with the same schema that never throws. Build it once per judge: deriving the JSON
+ * schema is the costly part.
  */
 export function structuredFormat<T>(schema: z.ZodType<T>, name: string) {
   const base = zodResponseFormat(schema, name);
-  return makeParseableResponseFormat(
-    { type: "json_schema", json_schema: base.json_schema },
-    (content): Parsed<T> => validate(schema, content),
-  );
+  return {
+    responseFormat: { type: "json_schema" as const, json_schema: base.json_schema },
+    validate: (content: string): Parsed<T> => validate(schema, content),
+  };
 }
 
 /**
- * Asks for structured output through `client.chat.completions.parse` with a response format from
- * `zodResponseFormat`, validating with the same zod schema. Invalid output (not JSON, or not
- * matching the schema) is retried once with the validation error appended to the conversation;
- * if that is invalid too, the result carries the error and no value. Transport errors (429, 5xx
- * after the SDK's own retries) are thrown.
+ * Asks for structured output with `client.chat.completions.create` and a response format from
+ * `zodResponseFormat`, validating the reply with the same zod schema. Invalid output (not JSON,
+ * or not matching the schema) is retried once with the validation error appended to the
+ * conversation. A refusal (`message.refusal`) or a reply cut by `finish_reason` `length` or
+ * `content_filter` is final: asked again, the model would answer the same. Either way the
+ * result carries the error and no value, with the raw text and token usage of every answer.
+ * Transport errors (429, 5xx, timeouts after the SDK's own retries) are thrown.
  *
- * The parser never throws, so the raw text and token usage of an invalid answer are kept.
+ * `parse` is not used: it throws on `length` and `content_filter`, losing the answer's usage.
  */
 export async function callStructured<T>(options: {
   client: OpenAI;
@@ -59,11 +76,11 @@ export async function callStructured<T>(options: {
     tokens: { inputTokens: 0, outputTokens: 0 },
   };
   for (let attempt = 0; attempt < 2; attempt++) {
-    const completion = await options.client.chat.completions.parse(
+    const completion = await options.client.chat.completions.create(
       {
         model: options.model,
         messages,
-        response_format: format,
+        response_format: format.responseFormat,
         temperature: options.temperature ?? 0,
       },
       { signal: options.signal },
@@ -73,18 +90,14 @@ export async function callStructured<T>(options: {
     result.calls += 1;
     result.rawOutputs.push(raw);
     result.tokens = addTokens(result.tokens, tokensOf(completion.usage));
-    const parsed: Parsed<T> = choice?.message.parsed ?? {
-      ok: false,
-      error: choice?.message.refusal
-        ? `the model refused: ${choice.message.refusal}`
-        : "the reply had no content",
-    };
+    const parsed = readChoice(choice, format.validate);
     if (parsed.ok) {
       result.value = parsed.value;
       result.error = undefined;
       return result;
     }
-    result.error = parsed.error;
+    result.error = `${parsed.code}: ${parsed.error}`;
+    if (!parsed.retry) break;
     messages.push(
       { role: "assistant", content: raw },
       {
@@ -96,12 +109,38 @@ export async function callStructured<T>(options: {
   return result;
 }
 
+/** The value of a choice, or why it has none and whether asking again may help. */
+function readChoice<T>(
+  choice: OpenAI.ChatCompletion.Choice | undefined,
+  validate: (content: string) => Parsed<T>,
+): Parsed<T> {
+  const final = (code: StructuredErrorCode, error: string): Parsed<T> => ({
+    ok: false,
+    code,
+    error,
+    retry: false,
+  });
+  if (choice?.message.refusal) return final("refused", choice.message.refusal);
+  if (choice?.finish_reason === "length") {
+    return final("truncated", "the reply reached the output token limit before its JSON ended");
+  }
+  if (choice?.finish_reason === "content_filter") {
+    return final("content_filter", "the content filter stopped the reply");
+  }
+  return validate(choice?.message.content ?? "");
+}
+
 function validate<T>(schema: z.ZodType<T>, content: string): Parsed<T> {
   let json: unknown;
   try {
     json = JSON.parse(content);
   } catch (error) {
-    return { ok: false, error: `not valid JSON (${(error as Error).message})` };
+    return {
+      ok: false,
+      code: "invalid_json",
+      error: `not valid JSON (${(error as Error).message})`,
+      retry: true,
+    };
   }
   const checked = schema.safeParse(json);
   if (checked.success) return { ok: true, value: checked.data };
@@ -109,5 +148,10 @@ function validate<T>(schema: z.ZodType<T>, content: string): Parsed<T> {
     .slice(0, 5)
     .map((issue) => `${issue.path.join(".") || "(root)"}: ${issue.message}`)
     .join("; ");
-  return { ok: false, error: `does not match the schema (${issues})` };
+  return {
+    ok: false,
+    code: "schema_mismatch",
+    error: `does not match the schema (${issues})`,
+    retry: true,
+  };
 }

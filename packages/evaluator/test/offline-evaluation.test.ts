@@ -260,6 +260,56 @@ describe.each(await testDrivers())("offline evaluation on %s", (driver) => {
     expect(result.summary.failed).toBe(1);
   });
 
+  it("fails each broken item with its own error code, counts what it cost, and finishes the run", async () => {
+    server = await startOpenAITestServer({
+      respond: (request) =>
+        String(request.messages[1]?.content).includes("item 2:")
+          ? {
+              content: '{"scores": {',
+              promptTokens: 10,
+              completionTokens: 5,
+              finishReason: "length",
+            }
+          : scoreFromInput(request),
+    });
+    // One request each, in item order (concurrency 1, no SDK retry): item 0 refused, item 1 a
+    // 503, item 2 truncated by the scripted responder, item 3 reset mid-body, item 4 fine.
+    server.setFaults(
+      { kind: "refusal" },
+      { kind: "server-error", status: 503 },
+      { kind: "slow", delayMs: 0 },
+      { kind: "connection-reset" },
+    );
+    const result = await evaluatePromptVersion({
+      store,
+      projectId: "codes",
+      dataset: dataset(5),
+      version: "v2",
+      judge: rubricJudge(server),
+      concurrency: 1,
+    });
+    expect(result.run.status).toBe("completed");
+    const items = await store.listItems("codes", result.run.id);
+    expect(items.map((i) => i.error?.split(":")[0] ?? "ok")).toEqual([
+      "refused",
+      "llm_http_503",
+      "truncated",
+      "llm_connection",
+      "ok",
+    ]);
+    expect(server.requests).toHaveLength(5);
+    // Paid answers: the refusal (its tokens as the server counts them), the truncated reply
+    // and item 4 (15 tokens each × $1 000/M = $0.015); the 503 and the reset carried no usage.
+    expect(items[0]!.costUsd).toBeGreaterThan(0);
+    expect(items.slice(1).map((i) => i.costUsd)).toEqual([
+      0,
+      expect.closeTo(0.015, 10),
+      0,
+      expect.closeTo(0.015, 10),
+    ]);
+    expect(result.run.progress.costUsd).toBeCloseTo(items[0]!.costUsd + 0.03, 10);
+  });
+
   it("compares a regenerated candidate with the baseline, judged in both orders", async () => {
     server = await startOpenAITestServer({
       respond: (request) => {
