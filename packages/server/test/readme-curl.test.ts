@@ -21,29 +21,50 @@ describe("the README's curl examples against a real server", () => {
     expect(blocks.length).toBeGreaterThanOrEqual(5);
   });
 
+  /** Runs one block as a user would paste it, against the test server; its JSON answer. */
+  async function runBlock(block: string) {
+    const script = block.replaceAll("http://127.0.0.1:3000", server.url);
+    const { stdout } = await run("bash", ["-euo", "pipefail", "-c", script], {
+      env: {
+        ...process.env,
+        LOOPKIT_PUBLIC_KEY: server.a.publicKey,
+        LOOPKIT_SECRET_KEY: server.a.secretKey,
+      },
+    });
+    const answer = JSON.parse(stdout);
+    expect(answer.error, `${block}\n→ ${stdout}`).toBeUndefined();
+    expect(answer.result.data).toBeDefined();
+    return answer.result.data;
+  }
+  const requestId = "0192f0c4-5b6a-7cde-8f01-23456789abcd";
+
   // In README order: the feedback example refers to the request logged by the first.
-  it("runs each one, in order, and each answers without an error", async () => {
+  it("runs each one, in order, and each answers what the README says", async () => {
+    const answers = new Map<string, unknown>();
     for (const block of blocks) {
-      const script = block.replaceAll("http://127.0.0.1:3000", server.url);
-      const { stdout } = await run("bash", ["-euo", "pipefail", "-c", script], {
-        env: {
-          ...process.env,
-          LOOPKIT_PUBLIC_KEY: server.a.publicKey,
-          LOOPKIT_SECRET_KEY: server.a.secretKey,
-        },
-      });
-      const answer = JSON.parse(stdout);
-      expect(answer.error, `${block}\n→ ${stdout}`).toBeUndefined();
-      expect(answer.result.data).toBeDefined();
-      if (block.includes("ingest.batch")) {
-        expect(answer.result.data.accepted, stdout).toBe(1);
-      }
+      const procedure = /\/trpc\/([a-zA-Z.]+)/.exec(block)![1]!;
+      const data = await runBlock(block);
+      if (procedure === "ingest.batch") expect(data.accepted, JSON.stringify(data)).toBe(1);
+      answers.set(procedure, data);
     }
-    const feedback = await server.query(
-      "feedback.list",
-      { requestId: "0192f0c4-5b6a-7cde-8f01-23456789abcd" },
-      server.a.secretKey,
-    );
+    const feedback = await server.query("feedback.list", { requestId }, server.a.secretKey);
     expect(feedback.body.result.data).toMatchObject([{ name: "task_succeeded", value: true }]);
+    // The queries see the logged request, and the prompt version is registered as a draft.
+    expect(answers.get("metrics.compareVersions")).toMatchObject({
+      versions: [{ version: "v2", requests: 1 }],
+    });
+    expect(answers.get("requests.list")).toMatchObject({ requests: [{ id: requestId }] });
+    expect(answers.get("experiments.config")).toMatchObject({
+      notModified: false,
+      experiments: [],
+    });
+    expect(answers.get("prompts.create")).toMatchObject({ version: "v3", status: "draft" });
+  });
+
+  it("a resent event is answered duplicate and stored once", async () => {
+    const data = await runBlock(blocks[0]!);
+    expect(data).toMatchObject({ accepted: 0, duplicates: 1, results: [{ status: "duplicate" }] });
+    const page = await server.query("requests.list", {}, server.a.secretKey);
+    expect(page.body.result.data.requests).toHaveLength(1);
   });
 });
