@@ -161,7 +161,7 @@ export interface Loopkit extends FeedbackHelpers {
  * Creates a client. Nothing awaits the network on the caller's path: events go to a bounded
  * in-memory queue and are sent in batches by count, bytes and interval, one batch in flight at
  * a time so order is kept. Accepted and duplicate events are done; rejected ones go to
- * `onError` and are not retried; network errors, 5xx and 429 are retried with backoff.
+ * `onError` and are not retried; network errors, 408, 429 and 5xx are retried with backoff.
  */
 export function createLoopkit(options: LoopkitOptions): Loopkit {
   const baseUrl = options.baseUrl.replace(/\/+$/, "");
