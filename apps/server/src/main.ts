@@ -4,11 +4,12 @@
  *   loopkit [start]   start the server (default)
  *   loopkit migrate   apply pending migrations and exit
  *   loopkit eval      judge or compare prompt versions on a dataset (see `loopkit eval --help`)
+ *   loopkit --help    this list
  */
 import { createDatabase, createEvaluationStore, migrate } from "@loopkit/db";
 import { type EvaluationStore, runEvalCommand } from "@loopkit/evaluator";
 import { firstStartBanner } from "./banner.js";
-import { ConfigError, loadConfig, type ServerConfig } from "./config.js";
+import { ConfigError, ENV_VARIABLES, loadConfig, type ServerConfig } from "./config.js";
 import { createLogger } from "./logger.js";
 import { startServer } from "./start.js";
 
@@ -73,13 +74,33 @@ async function runEval(config: ServerConfig, argv: string[]): Promise<void> {
   process.exitCode = code;
 }
 
+const HELP_FLAGS = new Set(["--help", "-h", "help"]);
+
+/** What `loopkit --help` prints: the commands and the environment variables read. */
+const USAGE = `Usage: loopkit [command]
+
+Commands:
+  start     start the server (default)
+  migrate   apply pending migrations and exit
+  eval      judge or compare prompt versions on a JSONL dataset (loopkit eval --help)
+
+Configured by environment variables (see "Configuration" in the README):
+  ${ENV_VARIABLES.join(", ")}
+`;
+
 async function main(argv: string[]): Promise<void> {
   const command = argv[0] ?? "start";
+  if (HELP_FLAGS.has(command)) {
+    process.stdout.write(USAGE);
+    return;
+  }
   const config = loadConfig(process.env);
   if (command === "start") return runStart(config);
   if (command === "migrate") return runMigrate(config);
   if (command === "eval") return runEval(config, argv.slice(1));
-  throw new ConfigError(`unknown command "${command}"; use: loopkit [start|migrate|eval]`);
+  throw new ConfigError(
+    `unknown command "${command}"; use: loopkit [start|migrate|eval], or loopkit --help`,
+  );
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {

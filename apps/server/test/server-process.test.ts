@@ -26,6 +26,13 @@ describe("the server process", () => {
     expect(await second.exited).toBe(0);
   });
 
+  it("lists its commands and variables with --help, needing no valid configuration", async () => {
+    const child = run("node", [serverEntry, "--help"], { PORT: "eighty" });
+    expect(await child.exited).toBe(0);
+    expect(child.output()).toMatch(/start .*\n.*migrate .*\n.*eval /);
+    expect(child.output()).toContain("LOOPKIT_DATA_DIR");
+  });
+
   it("stops with a message naming a bad variable and its expected form", async () => {
     const child = run("node", [serverEntry, "start"], {
       PORT: "eighty",

@@ -13,9 +13,21 @@
 import { createDatabase, createEvaluationStore, scheduleMaintenance } from "@loopkit/db";
 import { createRunExecutor, logRunExecutorEvent } from "@loopkit/evaluator";
 import pino from "pino";
-import { loadWorkerConfig } from "./config.js";
+import { ENV_VARIABLES, loadWorkerConfig } from "./config.js";
 
-async function main(): Promise<void> {
+/** What `loopkit-worker --help` prints: what it does and the environment variables read. */
+const USAGE = `Usage: loopkit-worker
+
+Runs maintenance and resumes abandoned evaluation runs on the servers' PostgreSQL database,
+without serving HTTP, until SIGTERM. Configured by environment variables (see its README):
+  ${ENV_VARIABLES.join(", ")}
+`;
+
+async function main(argv: string[]): Promise<void> {
+  if (argv.some((arg) => arg === "--help" || arg === "-h")) {
+    process.stdout.write(USAGE);
+    return;
+  }
   const config = loadWorkerConfig(process.env);
   const logger = pino({ level: config.LOG_LEVEL });
   const db = await createDatabase({ url: config.DATABASE_URL });
@@ -55,7 +67,7 @@ async function main(): Promise<void> {
   process.once("SIGINT", () => void stop("SIGINT"));
 }
 
-main().catch((error: unknown) => {
+main(process.argv.slice(2)).catch((error: unknown) => {
   process.stderr.write(
     `loopkit-worker: ${error instanceof Error ? error.message : String(error)}\n`,
   );

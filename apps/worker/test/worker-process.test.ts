@@ -10,8 +10,8 @@ const entry = fileURLToPath(new URL("../dist/main.js", import.meta.url));
 const adminUrl =
   process.env.LOOPKIT_TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 
-function runWorker(env: Record<string, string>) {
-  const child = spawn("node", [entry], {
+function runWorker(env: Record<string, string>, args: string[] = []) {
+  const child = spawn("node", [entry, ...args], {
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -35,6 +35,13 @@ describe("the worker process", () => {
     const worker = runWorker({ DATABASE_URL: "" });
     expect(await worker.exited).toBe(1);
     expect(worker.output()).toContain("DATABASE_URL: required");
+  });
+
+  it("says what it does and which variables it reads with --help, without a database", async () => {
+    const worker = runWorker({ DATABASE_URL: "" }, ["--help"]);
+    expect(await worker.exited).toBe(0);
+    expect(worker.output()).toContain("Usage: loopkit-worker");
+    expect(worker.output()).toContain("LOOPKIT_MAINTENANCE_INTERVAL_MS");
   });
 });
 
