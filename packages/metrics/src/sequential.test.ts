@@ -72,6 +72,13 @@ describe("confidenceSequence", () => {
       expect(r.pValue < 0.05).toBe(r.interval.lower > 0);
     }
   });
+  it("reads a zero standard error as no evidence (gbstats' uninformative output, p = 1)", () => {
+    // One request per arm, 0/1 against 1/1: the unpooled standard error is 0. gbstats'
+    // TTest.compute_result returns p = 1 when the variance is not positive.
+    for (const estimate of [0, 1, -0.4]) {
+      expect(confidenceSequence({ estimate, standardError: 0, n: 2 }).pValue).toBe(1);
+    }
+  });
   it("is wider than the fixed-horizon interval at the same data", () => {
     const r = confidenceSequence({ estimate: 0, standardError: 0.01, n: 5000 });
     expect(r.interval.upper).toBeGreaterThan(1.96 * 0.01);

@@ -40,7 +40,12 @@ export const DEFAULT_SEQUENTIAL_TUNING = 5000;
  *   half-width = √s² · √(2(nρ² + 1)·ln(√(nρ² + 1)/α) / (nρ)²)  (eq. 9),
  *   p = min(1, √(nρ² + 1)·exp(−ρ²·(estimate²·n/SE²) / (2(nρ² + 1))))  (eq. 155).
  *
- * p < α exactly when the interval excludes 0.
+ * p < α exactly when the interval excludes 0, for a positive standard error. A standard error of
+ * 0 (every observation alike within each arm, as after one request per arm) is a degenerate
+ * variance estimate the asymptotic sequence cannot use: the p-value is then 1, no evidence, as
+ * gbstats returns its uninformative result when the variance is not positive
+ * (`TTest._default_output`); read at every look from the first, p = 0 there would reject up to
+ * half of all A/A tests at their first look.
  * Reference: I. Waudby-Smith, D. Arbour, R. Sinha, E. H. Kennedy, A. Ramdas (2023),
  * "Time-uniform central limit theory and asymptotic confidence sequences",
  * https://arxiv.org/abs/2103.06476v7; GrowthBook gbstats `sequential_rho` /
@@ -75,7 +80,7 @@ export function confidenceSequence(input: ConfidenceSequenceInput): ConfidenceSe
   const half =
     Math.sqrt(s2) * Math.sqrt((2 * nr2p1 * Math.log(Math.sqrt(nr2p1) / alpha)) / (n * rho) ** 2);
   let pValue: number;
-  if (se === 0) pValue = estimate === 0 ? 1 : 0;
+  if (se === 0) pValue = 1;
   else {
     const st2 = (estimate * estimate * n) / (se * se);
     pValue = Math.min(1, Math.sqrt(nr2p1) * Math.exp(-(rho * rho * st2) / (2 * nr2p1)));
