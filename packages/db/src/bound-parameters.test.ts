@@ -261,6 +261,7 @@ describe.each(await testDrivers())("bound parameters on %s", (driver) => {
     await lib.listEvaluationRuns(db, project.id, { limit: NUMBERS.runLimit });
     await lib.renewRunLease(db, project.id, run.id, lease);
     await lib.claimPendingItems(db, project.id, run.id, NUMBERS.claimLimit, NUMBERS.leaseMs);
+    await lib.renewItemLeases(db, project.id, run.id, [0], NUMBERS.leaseMs);
     await lib.releaseItems(db, project.id, run.id, [0]);
     await lib.recordJudgment(db, project.id, run.id, 0, {
       status: "done",

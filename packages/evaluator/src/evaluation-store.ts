@@ -43,6 +43,13 @@ export interface EvaluationStore {
     itemIndex: number,
     result: ItemResult,
   ): Promise<void>;
+  /** Extends the lease of claimed items still `running` to `leaseMs` from now. */
+  renewItemLeases(
+    projectId: string,
+    runId: string,
+    itemIndexes: readonly number[],
+    leaseMs: number,
+  ): Promise<void>;
   /** Puts claimed items back to pending. */
   releaseItems(projectId: string, runId: string, itemIndexes: readonly number[]): Promise<void>;
   listItems(projectId: string, runId: string): Promise<EvaluationItemRecord[]>;

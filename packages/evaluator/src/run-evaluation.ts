@@ -187,6 +187,14 @@ export async function executeEvaluationRun(
   const buffer: EvaluationItemRecord[] = [];
   let refill: Promise<void> | undefined;
   let exhausted = false;
+  // Items claimed here and not yet recorded or released, waiting or being judged: their leases
+  // are renewed every third of a lease, so a slow judgment (the SDK's retries and timeouts can
+  // outlast a lease) is never taken over by another worker while this one still judges it.
+  const held = new Set<number>();
+  const renewal = keepItemLeases(
+    () => store.renewItemLeases(projectId, runId, [...held], leaseMs),
+    leaseMs,
+  );
 
   async function nextItem(): Promise<EvaluationItemRecord | undefined> {
     while (buffer.length === 0 && !exhausted) {
@@ -194,6 +202,7 @@ export async function executeEvaluationRun(
         .claimPendingItems(projectId, runId, concurrency, leaseMs)
         .then((items) => {
           if (items.length === 0) exhausted = true;
+          for (const item of items) held.add(item.itemIndex);
           buffer.push(...items);
         })
         .finally(() => {
@@ -223,11 +232,13 @@ export async function executeEvaluationRun(
         } catch (error) {
           if (signal?.aborted) {
             await store.releaseItems(projectId, runId, [item.itemIndex]);
+            held.delete(item.itemIndex);
             return;
           }
           result = failure(error);
         }
         await store.recordJudgment(projectId, runId, item.itemIndex, result);
+        held.delete(item.itemIndex);
         state.completed += 1;
         state.finishedHere += 1;
         state.costUsd += result.costUsd;
@@ -244,7 +255,11 @@ export async function executeEvaluationRun(
     }
   }
 
-  await Promise.all(Array.from({ length: concurrency }, () => worker()));
+  try {
+    await Promise.all(Array.from({ length: concurrency }, () => worker()));
+  } finally {
+    renewal.stop();
+  }
   // Claimed but never started (budget reached or aborted): back to pending for the next run.
   await store.releaseItems(
     projectId,
@@ -262,6 +277,29 @@ export async function executeEvaluationRun(
         : "running";
   await store.setRunStatus(projectId, runId, status);
   return (await store.getRun(projectId, runId))!;
+}
+
+/**
+ * Calls `renew` every third of `leaseMs` until stopped, one call at a time. A failed renewal is
+ * tried again at the next beat: a database that stays down fails the run's next record anyway.
+ */
+function keepItemLeases(renew: () => Promise<void>, leaseMs: number): { stop(): void } {
+  let stopped = false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const beat = () => {
+    renew()
+      .catch(() => {})
+      .finally(() => {
+        if (!stopped) timer = setTimeout(beat, leaseMs / 3);
+      });
+  };
+  timer = setTimeout(beat, leaseMs / 3);
+  return {
+    stop() {
+      stopped = true;
+      clearTimeout(timer);
+    },
+  };
 }
 
 /**

@@ -199,6 +199,36 @@ describe.each(await testDrivers())("offline evaluation on %s", (driver) => {
     expect(new Set(judged).size).toBe(24);
   });
 
+  it("keeps its claim on an item judged for longer than the lease, so no one judges it twice", async () => {
+    // Item 0 takes 900 ms, three leases of 300 ms; the other items take 60 ms each, so the
+    // second worker claims again well after item 0's first lease would have expired.
+    server = await startOpenAITestServer({
+      respond: async (request) => {
+        const slow = String(request.messages[1]?.content).includes("item 0:");
+        await new Promise((resolve) => setTimeout(resolve, slow ? 900 : 60));
+        return scoreFromInput(request);
+      },
+    });
+    const run = await evaluatePromptVersion({
+      store,
+      projectId: "long-item",
+      dataset: dataset(14),
+      version: "v2",
+      judge: rubricJudge(server),
+      concurrency: 2,
+      leaseMs: 300,
+      useCache: false,
+    });
+    expect(run.run.progress).toMatchObject({ done: 14, failed: 0 });
+    const judged = server.requests.map(
+      (r) => (r.body as { messages: { content: string }[] }).messages[1]?.content,
+    );
+    expect(judged).toHaveLength(14);
+    expect(new Set(judged).size).toBe(14);
+    const items = await store.listItems("long-item", run.run.id);
+    expect(items.map((i) => i.attempts)).toEqual(Array(14).fill(1));
+  });
+
   it("stops cleanly when the budget is reached, and finishes when it is raised", async () => {
     server = await startOpenAITestServer({ respond: scoreFromInput });
     const judge = rubricJudge(server);

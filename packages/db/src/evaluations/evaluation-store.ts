@@ -1,4 +1,10 @@
-import { claimPendingItems, listEvaluationItems, recordJudgment, releaseItems } from "./items.js";
+import {
+  claimPendingItems,
+  listEvaluationItems,
+  recordJudgment,
+  releaseItems,
+  renewItemLeases,
+} from "./items.js";
 import { getCachedJudgment, putCachedJudgment } from "./judge-cache.js";
 import { claimAbandonedRun, releaseRunLease, renewRunLease } from "./run-leases.js";
 import {
@@ -28,6 +34,8 @@ export function createEvaluationStore(db: SqlClient) {
       recordJudgment(db, ...args),
     releaseItems: (...args: DropFirst<Parameters<typeof releaseItems>>) =>
       releaseItems(db, ...args),
+    renewItemLeases: (...args: DropFirst<Parameters<typeof renewItemLeases>>) =>
+      renewItemLeases(db, ...args),
     listItems: (projectId: string, runId: string) => listEvaluationItems(db, projectId, runId),
     claimAbandonedRun: (options: Parameters<typeof claimAbandonedRun>[1]) =>
       claimAbandonedRun(db, options),

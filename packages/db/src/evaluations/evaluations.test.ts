@@ -105,6 +105,20 @@ describe.each(await testDrivers())("evaluation queries on %s", (driver) => {
     expect(reclaimed.map((i) => [i.itemIndex, i.attempts])).toEqual([[0, 2]]);
   });
 
+  it("extends the lease of claimed items it is told to, so they are not reclaimed", async () => {
+    const run = await store.createEvaluationRun(newRun("p5", 3));
+    await store.claimPendingItems("p5", run.id, 3, 1_000);
+    await store.releaseItems("p5", run.id, [2]);
+    // Item 2 is pending again: renewing it must not put it back to running.
+    await store.renewItemLeases("p5", run.id, [0, 2], 60_000);
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    const reclaimed = await store.claimPendingItems("p5", run.id, 5, 60_000);
+    expect(reclaimed.map((i) => [i.itemIndex, i.attempts])).toEqual([
+      [1, 2],
+      [2, 1],
+    ]);
+  });
+
   it("tracks run status and lists runs newest first, per project", async () => {
     const a = await store.createEvaluationRun({ ...newRun("p4", 1), name: "a" });
     const b = await store.createEvaluationRun({ ...newRun("p4", 1), name: "b" });

@@ -11,7 +11,13 @@ export type {
   RunLease,
 } from "@loopkit/core";
 export { createEvaluationStore } from "./evaluation-store.js";
-export { claimPendingItems, listEvaluationItems, recordJudgment, releaseItems } from "./items.js";
+export {
+  claimPendingItems,
+  listEvaluationItems,
+  recordJudgment,
+  releaseItems,
+  renewItemLeases,
+} from "./items.js";
 export { getCachedJudgment, putCachedJudgment } from "./judge-cache.js";
 export {
   type ClaimedRun,

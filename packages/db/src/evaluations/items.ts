@@ -102,6 +102,27 @@ export async function releaseItems(
   );
 }
 
+/**
+ * Extends the lease of items still `running` to `leaseMs` from now: called while they are being
+ * judged, so a judgment that takes longer than one lease is not taken over by another worker.
+ */
+export async function renewItemLeases(
+  db: SqlClient,
+  projectId: string,
+  runId: string,
+  itemIndexes: readonly number[],
+  leaseMs: number,
+): Promise<void> {
+  if (itemIndexes.length === 0) return;
+  await db.query(
+    `UPDATE evaluation_items
+        SET lease_expires_at = now() + make_interval(secs => $4::float8 / 1000)
+      WHERE project_id = $1 AND run_id = $2::uuid AND status = 'running'
+        AND item_index IN (SELECT jsonb_array_elements_text($3::jsonb)::int)`,
+    [projectId, runId, JSON.stringify(itemIndexes), leaseMs],
+  );
+}
+
 /** All items of a run, in order. */
 export async function listEvaluationItems(
   db: SqlClient,
