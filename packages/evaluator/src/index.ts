@@ -86,7 +86,6 @@ export {
   type RunRef,
 } from "./run-executor.js";
 export { logRunExecutorEvent, type RunEventLogger } from "./run-executor-log.js";
-export type { StructuredErrorCode } from "./structured-call.js";
 export {
   type JudgeHumanAgreement,
   judgeHumanAgreement,
@@ -95,3 +94,4 @@ export {
   summarizeRubricRun,
   type VersionScoreSummary,
 } from "./run-summary.js";
+export type { StructuredErrorCode } from "./structured-call.js";
