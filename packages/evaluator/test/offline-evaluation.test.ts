@@ -385,6 +385,20 @@ describe.each(await testDrivers())("offline evaluation on %s", (driver) => {
     expect(generation.messages[0]).toEqual({ role: "system", content: "Be better." });
   });
 
+  // Left open by the robustness review of the judge path (design questions, not one-line fixes):
+  it.todo(
+    "drops the record of a holder whose item lease was taken over (recordJudgment fenced by the claim's attempt), so a process stalled past its lease cannot overwrite the new holder's judgment and cost",
+  );
+  it.todo(
+    "stops a run paused or cancelled from another process promptly (the executing process does not watch the run's stored status; no API pauses or cancels one run yet)",
+  );
+  it.todo(
+    "fails an item after N claims (a poison item that kills its process on every attempt is claimed again forever; `attempts` is counted but never bounded)",
+  );
+  it.todo(
+    "counts the tokens of the pairwise order that answered when the other order's call throws (the item fails with costUsd 0 and the answered call is unpaid in the budget)",
+  );
+
   it("refuses a dataset without outputs for the version, naming the items", async () => {
     server = await startOpenAITestServer();
     await expect(

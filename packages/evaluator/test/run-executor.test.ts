@@ -158,6 +158,30 @@ describe.each(await testDrivers())("run executors on %s", (driver) => {
     expect(calls.every((n) => n === 1 || n === 2)).toBe(true);
   });
 
+  it("stops promptly on stopAll while calls are stuck: in a slow answer, or in a stalled body", async () => {
+    llm = await startOpenAITestServer();
+    // Two items at once: the first call gets its headers and half a body, then stalls; the
+    // second waits 10 s before answering.
+    llm.setFaults({ kind: "stalled-body" }, { kind: "slow", delayMs: 10_000 });
+    const a = executor();
+    const run = await a.executor.start(newRun("x5", 4));
+    await until(
+      () => llm.requests.length,
+      (n) => n >= 2,
+    );
+    const started = Date.now();
+    await a.executor.stopAll();
+    // Aborting in-flight calls is immediate; the bound leaves room for the database writes.
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(await store.getRun("x5", run.id)).toMatchObject({
+      status: "paused",
+      progress: { running: 0, pending: 4, done: 0, failed: 0 },
+    });
+    const b = executor();
+    await b.executor.resumeAbandonedRuns();
+    expect(await finished(b.events, run.id)).toMatchObject({ run: { status: "completed" } });
+  });
+
   it("stops a run whose lease another process took, leaving the new holder's status alone", async () => {
     llm = await startOpenAITestServer({ latencyMs: 200 });
     const a = executor({ leaseMs: 300 });
