@@ -35,7 +35,10 @@ export interface ExecuteRunOptions {
   judge: RubricJudge | PairwiseJudge;
   /** Generators of missing outputs, by output key (`output` for rubric, `a`/`b` for pairwise). */
   generators?: Partial<Record<string, OutputGenerator>>;
-  /** Items judged at once (default: the run's stored concurrency, else 4). */
+  /**
+   * Items judged at once (default: the run's stored concurrency, else 4). A pairwise item asks
+   * both orders at once, so up to twice this many requests are in flight.
+   */
   concurrency?: number;
   /**
    * Stop cleanly once this much has been spent on the run (default: the run's `budgetUsd`).
