@@ -35,17 +35,67 @@ type Parsed<T> =
   | { ok: false; code: StructuredErrorCode; error: string; retry: boolean };
 
 /**
- * The response format for `schema` (the JSON schema `zodResponseFormat` derives from it) and a
- * validator with the same schema that never throws. Build it once per judge: deriving the JSON
- * schema is the costly part.
+ * Schema keywords OpenAI's structured outputs do not take for fine-tuned models (structured
+ * outputs guide, "Supported schemas": for fine-tuned models strings have no `minLength`,
+ * `maxLength`, `pattern`, `format`; numbers no `minimum`, `maximum`, `multipleOf`; objects no
+ * `patternProperties`; arrays no `minItems`, `maxItems`). A strict schema with one is refused
+ * with a 400. The reply is still checked against them, by the zod schema.
+ */
+const FINE_TUNED_UNSUPPORTED = new Set([
+  "minLength",
+  "maxLength",
+  "pattern",
+  "format",
+  "minimum",
+  "maximum",
+  "exclusiveMinimum",
+  "exclusiveMaximum",
+  "multipleOf",
+  "patternProperties",
+  "minItems",
+  "maxItems",
+]);
+
+/** A copy of a JSON schema without the keywords fine-tuned models do not take. */
+function withoutFineTunedUnsupported(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(withoutFineTunedUnsupported);
+  if (typeof node !== "object" || node === null) return node;
+  const copy: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(node)) {
+    // Under `properties` the keys are field names, not keywords: keep every one.
+    if (key !== "properties" && FINE_TUNED_UNSUPPORTED.has(key)) continue;
+    copy[key] =
+      key === "properties" && typeof value === "object" && value !== null
+        ? Object.fromEntries(
+            Object.entries(value).map(([field, sub]) => [field, withoutFineTunedUnsupported(sub)]),
+          )
+        : withoutFineTunedUnsupported(value);
+  }
+  return copy;
+}
+
+/**
+ * The response format for `schema` (the JSON schema `zodResponseFormat` derives from it), the
+ * same without the keywords fine-tuned OpenAI models refuse, and a validator with the same schema
+ * that never throws. Build it once per judge: deriving the JSON schema is the costly part.
  */
 export function structuredFormat<T>(schema: z.ZodType<T>, name: string) {
   const base = zodResponseFormat(schema, name);
   return {
     responseFormat: { type: "json_schema" as const, json_schema: base.json_schema },
+    fineTunedResponseFormat: {
+      type: "json_schema" as const,
+      json_schema: {
+        ...base.json_schema,
+        schema: withoutFineTunedUnsupported(base.json_schema.schema) as Record<string, unknown>,
+      },
+    },
     validate: (content: string): Parsed<T> => validate(schema, content),
   };
 }
+
+/** Whether `model` names an OpenAI fine-tune (`ft:gpt-4o-mini-2024-07-18:org::id`). */
+const isFineTuned = (model: string) => model.startsWith("ft:");
 
 /**
  * Asks for structured output with `client.chat.completions.create` and a response format from
@@ -57,6 +107,7 @@ export function structuredFormat<T>(schema: z.ZodType<T>, name: string) {
  * Transport errors (429, 5xx, timeouts after the SDK's own retries) are thrown.
  *
  * `parse` is not used: it throws on `length` and `content_filter`, losing the answer's usage.
+ * A fine-tuned model (`ft:…`) gets the schema without the keywords it does not take.
  */
 export async function callStructured<T>(options: {
   client: OpenAI;
@@ -80,7 +131,9 @@ export async function callStructured<T>(options: {
       {
         model: options.model,
         messages,
-        response_format: format.responseFormat,
+        response_format: isFineTuned(options.model)
+          ? format.fineTunedResponseFormat
+          : format.responseFormat,
         temperature: options.temperature ?? 0,
       },
       { signal: options.signal },
