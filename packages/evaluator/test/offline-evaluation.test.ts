@@ -393,9 +393,6 @@ describe.each(await testDrivers())("offline evaluation on %s", (driver) => {
     "stops a run paused or cancelled from another process promptly (the executing process does not watch the run's stored status; no API pauses or cancels one run yet)",
   );
   it.todo(
-    "fails an item after N claims (a poison item that kills its process on every attempt is claimed again forever; `attempts` is counted but never bounded)",
-  );
-  it.todo(
     "counts the tokens of the pairwise order that answered when the other order's call throws (the item fails with costUsd 0 and the answered call is unpaid in the budget)",
   );
 

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../database.js";
 import { openTestDatabase, testDrivers } from "../testing.js";
 import { createEvaluationStore } from "./evaluation-store.js";
+import { MAX_ITEM_ATTEMPTS } from "./items.js";
 
 // Expected values are the inputs written by each test, read back through real SQL on both
 // drivers (embedded PGlite and PostgreSQL 15).
@@ -103,6 +104,19 @@ describe.each(await testDrivers())("evaluation queries on %s", (driver) => {
     await new Promise((resolve) => setTimeout(resolve, 1_100));
     const reclaimed = await store.claimPendingItems("p3", run.id, 5, 60_000);
     expect(reclaimed.map((i) => [i.itemIndex, i.attempts])).toEqual([[0, 2]]);
+  });
+
+  it("fails an item whose claims all expired after MAX_ITEM_ATTEMPTS, instead of handing it out again", async () => {
+    const run = await store.createEvaluationRun(newRun("p6", 1));
+    for (let attempt = 1; attempt <= MAX_ITEM_ATTEMPTS; attempt++) {
+      const claimed = await store.claimPendingItems("p6", run.id, 1, 1);
+      expect(claimed.map((i) => [i.itemIndex, i.attempts])).toEqual([[0, attempt]]);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    expect(await store.claimPendingItems("p6", run.id, 1, 60_000)).toEqual([]);
+    const [item] = await store.listItems("p6", run.id);
+    expect(item).toMatchObject({ status: "failed", attempts: MAX_ITEM_ATTEMPTS });
+    expect(item?.error).toMatch(/^abandoned: claimed 5 times/);
   });
 
   it("extends the lease of claimed items it is told to, so they are not reclaimed", async () => {

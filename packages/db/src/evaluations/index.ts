@@ -14,6 +14,7 @@ export { createEvaluationStore } from "./evaluation-store.js";
 export {
   claimPendingItems,
   listEvaluationItems,
+  MAX_ITEM_ATTEMPTS,
   recordJudgment,
   releaseItems,
   renewItemLeases,

@@ -3,9 +3,17 @@ import { ITEM_COLUMNS, toEvaluationItem } from "./rows.js";
 import type { SqlClient } from "./sql-client.js";
 
 /**
+ * Claims an item gets before it is given up: a process that took it and stopped without
+ * recording a judgment (a crash, a kill) that many times is taken to be stopped by the item.
+ */
+export const MAX_ITEM_ATTEMPTS = 5;
+
+/**
  * Claims up to `limit` items of a run for judging: pending items, and items whose claim's lease
- * expired (their process crashed). Claimed items are `running` until `leaseMs` from now.
- * Both branches walk the `(project_id, run_id, status, item_index)` index, so a claim costs the
+ * expired (their process crashed). Claimed items are `running` until `leaseMs` from now. An
+ * expired item already claimed {@link MAX_ITEM_ATTEMPTS} times is failed instead (error
+ * `abandoned: …`), so an item that stops every process taking it cannot stop workers forever.
+ * All branches walk the `(project_id, run_id, status, item_index)` index, so a claim costs the
  * same at the end of a large run as at its start.
  * `FOR UPDATE SKIP LOCKED` lets several workers claim from one run without taking the same item.
  */
@@ -17,14 +25,21 @@ export async function claimPendingItems(
   leaseMs: number,
 ): Promise<EvaluationItem[]> {
   const rows = await db.query(
-    `WITH pending AS (
+    `WITH abandoned AS (
+       UPDATE evaluation_items
+          SET status = 'failed', lease_expires_at = NULL, judged_at = now(),
+              error = 'abandoned: claimed ' || attempts || ' times and never judged; each process '
+                      || 'that took it stopped (crashed or was killed) before recording a judgment'
+        WHERE project_id = $1 AND run_id = $2::uuid AND status = 'running'
+          AND lease_expires_at < now() AND attempts >= $5
+     ), pending AS (
        SELECT item_index FROM evaluation_items
         WHERE project_id = $1 AND run_id = $2::uuid AND status = 'pending'
         ORDER BY item_index LIMIT $3 FOR UPDATE SKIP LOCKED
      ), expired AS (
        SELECT item_index FROM evaluation_items
         WHERE project_id = $1 AND run_id = $2::uuid AND status = 'running'
-          AND lease_expires_at < now()
+          AND lease_expires_at < now() AND attempts < $5
         ORDER BY item_index LIMIT $3 FOR UPDATE SKIP LOCKED
      ), picked AS (
        SELECT item_index FROM pending UNION ALL SELECT item_index FROM expired
@@ -38,7 +53,7 @@ export async function claimPendingItems(
       RETURNING ${ITEM_COLUMNS.split(",")
         .map((c) => `i.${c.trim()}`)
         .join(", ")}`,
-    [projectId, runId, limit, leaseMs],
+    [projectId, runId, limit, leaseMs, MAX_ITEM_ATTEMPTS],
   );
   return rows.map(toEvaluationItem).sort((a, b) => a.itemIndex - b.itemIndex);
 }
