@@ -27,6 +27,7 @@ const NUMBERS = {
   claimLimit: 467,
   leaseMs: 30011,
   auditLimit: 389,
+  attempt: 479,
 };
 
 /** Exported functions that take no value from a caller (only a database, options of the operator). */
@@ -263,7 +264,7 @@ describe.each(await testDrivers())("bound parameters on %s", (driver) => {
     await lib.claimPendingItems(db, project.id, run.id, NUMBERS.claimLimit, NUMBERS.leaseMs);
     await lib.renewItemLeases(db, project.id, run.id, [0], NUMBERS.leaseMs);
     await lib.releaseItems(db, project.id, run.id, [0]);
-    await lib.recordJudgment(db, project.id, run.id, 0, {
+    await lib.recordJudgment(db, project.id, run.id, 0, NUMBERS.attempt, {
       status: "done",
       judgment: { [mark("judgment")]: mark("judgment-value") },
       costUsd: 0.25,

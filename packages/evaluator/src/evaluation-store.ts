@@ -36,13 +36,17 @@ export interface EvaluationStore {
     limit: number,
     leaseMs: number,
   ): Promise<EvaluationItemRecord[]>;
-  /** Records a judgment; caches it under `cacheKey` when fresh and successful. */
+  /**
+   * Records a judgment if `attempt` (the item's `attempts` when claimed) is still its latest
+   * claim; caches it under `cacheKey` when fresh and successful. Returns whether it recorded.
+   */
   recordJudgment(
     projectId: string,
     runId: string,
     itemIndex: number,
+    attempt: number,
     result: ItemResult,
-  ): Promise<void>;
+  ): Promise<boolean>;
   /** Extends the lease of claimed items still `running` to `leaseMs` from now. */
   renewItemLeases(
     projectId: string,

@@ -240,7 +240,9 @@ export async function executeEvaluationRun(
           }
           result = failure(error);
         }
-        await store.recordJudgment(projectId, runId, item.itemIndex, result);
+        // Not recorded when another process took the item over (this one outlived its lease):
+        // the new holder records its own judgment; the money spent here still counts below.
+        await store.recordJudgment(projectId, runId, item.itemIndex, item.attempts, result);
         held.delete(item.itemIndex);
         state.completed += 1;
         state.finishedHere += 1;

@@ -387,9 +387,6 @@ describe.each(await testDrivers())("offline evaluation on %s", (driver) => {
 
   // Left open by the robustness review of the judge path (design questions, not one-line fixes):
   it.todo(
-    "drops the record of a holder whose item lease was taken over (recordJudgment fenced by the claim's attempt), so a process stalled past its lease cannot overwrite the new holder's judgment and cost",
-  );
-  it.todo(
     "stops a run paused or cancelled from another process promptly (the executing process does not watch the run's stored status; no API pauses or cancels one run yet)",
   );
   it.todo(

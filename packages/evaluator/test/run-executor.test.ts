@@ -101,7 +101,7 @@ describe.each(await testDrivers())("run executors on %s", (driver) => {
     // The dead process had judged item 0 and was judging items 1 and 2.
     await store.setRunStatus("x2", run.id, "running");
     await store.claimPendingItems("x2", run.id, 3, 300_000);
-    await store.recordJudgment("x2", run.id, 0, {
+    await store.recordJudgment("x2", run.id, 0, 1, {
       status: "done",
       judgment: { scores: {} },
       costUsd: 0.01,

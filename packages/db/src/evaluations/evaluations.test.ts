@@ -65,7 +65,7 @@ describe.each(await testDrivers())("evaluation queries on %s", (driver) => {
     ]);
     const claimed = [...(first ?? []), ...(second ?? [])].map((i) => i.itemIndex).sort();
     expect(claimed).toEqual([0, 1, 2]);
-    await store.recordJudgment("p2", run.id, 0, {
+    await store.recordJudgment("p2", run.id, 0, 1, {
       status: "done",
       judgment: { scores: { clarity: { score: 4 } } },
       costUsd: 0.25,
@@ -75,7 +75,7 @@ describe.each(await testDrivers())("evaluation queries on %s", (driver) => {
       error: null,
       cacheKey: "hash-0",
     });
-    await store.recordJudgment("p2", run.id, 1, {
+    await store.recordJudgment("p2", run.id, 1, 1, {
       status: "failed",
       judgment: { error: "invalid" },
       costUsd: 0.5,
@@ -117,6 +117,33 @@ describe.each(await testDrivers())("evaluation queries on %s", (driver) => {
     const [item] = await store.listItems("p6", run.id);
     expect(item).toMatchObject({ status: "failed", attempts: MAX_ITEM_ATTEMPTS });
     expect(item?.error).toMatch(/^abandoned: claimed 5 times/);
+  });
+
+  it("records only the judgment of the item's latest claim", async () => {
+    const run = await store.createEvaluationRun(newRun("p7", 1));
+    await store.claimPendingItems("p7", run.id, 1, 1); // attempt 1: its process stalls
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    const [taken] = await store.claimPendingItems("p7", run.id, 1, 60_000); // attempt 2
+    expect(taken?.attempts).toBe(2);
+    const judged = (costUsd: number) => ({
+      status: "done" as const,
+      judgment: { scores: { clarity: { score: costUsd } } },
+      costUsd,
+      inputTokens: 1,
+      outputTokens: 1,
+      cached: false,
+      error: null,
+      cacheKey: `hash-${costUsd}`,
+    });
+    // The stalled first holder comes back: its record is refused, and nothing is cached.
+    expect(await store.recordJudgment("p7", run.id, 0, 1, judged(1))).toBe(false);
+    expect((await store.listItems("p7", run.id))[0]).toMatchObject({ status: "running" });
+    expect(await store.getCached("p7", "hash-1")).toBeNull();
+    expect(await store.recordJudgment("p7", run.id, 0, 2, judged(2))).toBe(true);
+    // A second record of the same claim (the item is no longer running) is refused too.
+    expect(await store.recordJudgment("p7", run.id, 0, 2, judged(3))).toBe(false);
+    const [item] = await store.listItems("p7", run.id);
+    expect(item).toMatchObject({ status: "done", costUsd: 2 });
   });
 
   it("extends the lease of claimed items it is told to, so they are not reclaimed", async () => {

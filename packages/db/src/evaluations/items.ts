@@ -61,28 +61,35 @@ export async function claimPendingItems(
 /**
  * Records an item's judgment, its cost and tokens, and, for a fresh successful judgment, puts it
  * in the judge cache under its content hash: one statement, so the cache never holds a judgment
- * whose item was not recorded.
+ * whose item was not recorded. Only the holder of the item's latest claim records: `attempt` is
+ * the item's `attempts` when it was claimed, so a process that stalled past its lease while
+ * another took the item over cannot overwrite the new holder's judgment and cost. Returns
+ * whether the judgment was recorded.
  */
 export async function recordJudgment(
   db: SqlClient,
   projectId: string,
   runId: string,
   itemIndex: number,
+  attempt: number,
   result: ItemResult,
-): Promise<void> {
-  await db.query(
+): Promise<boolean> {
+  const [row] = await db.query<{ recorded: boolean }>(
     `WITH updated AS (
        UPDATE evaluation_items
           SET status = $4, judgment = $5::jsonb, cost_usd = $6, input_tokens = $7,
               output_tokens = $8, cached = $9, cache_key = $10, error = $11,
               outputs = coalesce($12::jsonb, outputs), lease_expires_at = NULL, judged_at = now()
         WHERE project_id = $1 AND run_id = $2::uuid AND item_index = $3
+          AND status = 'running' AND attempts = $13
         RETURNING 1
+     ), cached AS (
+       INSERT INTO judge_cache (project_id, cache_key, value)
+       SELECT $1, $10, $5::jsonb
+        WHERE $4 = 'done' AND NOT $9 AND $10::text IS NOT NULL AND EXISTS (SELECT 1 FROM updated)
+       ON CONFLICT (project_id, cache_key) DO NOTHING
      )
-     INSERT INTO judge_cache (project_id, cache_key, value)
-     SELECT $1, $10, $5::jsonb
-      WHERE $4 = 'done' AND NOT $9 AND $10::text IS NOT NULL AND EXISTS (SELECT 1 FROM updated)
-     ON CONFLICT (project_id, cache_key) DO NOTHING`,
+     SELECT EXISTS (SELECT 1 FROM updated) AS recorded`,
     [
       projectId,
       runId,
@@ -96,8 +103,10 @@ export async function recordJudgment(
       result.cacheKey,
       result.error,
       result.outputs ? JSON.stringify(result.outputs) : null,
+      attempt,
     ],
   );
+  return row?.recorded === true;
 }
 
 /** Puts claimed items back to pending (a clean stop: budget reached or run aborted). */
