@@ -56,6 +56,18 @@ describe.each(await testDrivers())("experiments on %s", (driver) => {
     ]);
   });
 
+  it("refuses two variants with the same key, which exposures and requests could not tell apart", async () => {
+    const bad = await server.mutate(
+      "experiments.create",
+      { key: "twins", variants: [{ key: "a" }, { key: "a" }] },
+      key,
+    );
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.data.issues).toEqual([
+      { path: "variants", message: expect.stringContaining('"a"') },
+    ]);
+  });
+
   it("serves running experiments' assignment configs to the public key, with an etag", async () => {
     const before = await server.query("experiments.config", {}, server.a.publicKey);
     expect(before.status).toBe(200);

@@ -34,6 +34,16 @@ export const ExperimentConfig = z
     primaryMetric: Name.default("task_succeeded"),
   })
   .superRefine((experiment, ctx) => {
+    // Exposures and requests name their arm by key, so two arms with one key cannot be told apart.
+    const keys = experiment.variants.map((v) => v.key);
+    const repeated = keys.filter((k, i) => keys.indexOf(k) !== i);
+    if (repeated.length > 0) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["variants"],
+        message: `variant keys must differ; "${repeated[0]}" is used more than once`,
+      });
+    }
     const weights = experiment.variants.map((v) => v.weight);
     const given = weights.filter((w) => w !== undefined).length;
     if (given !== 0 && given !== weights.length) {
