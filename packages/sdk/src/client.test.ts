@@ -336,3 +336,35 @@ describe("Node lifecycle listeners", () => {
     expect(count()).toEqual(before);
   });
 });
+
+describe("the queue bound while a batch is in flight", () => {
+  it("drops the oldest without losing an unsent event, and the counters add up", async () => {
+    const { fetch: record, sent } = recordingFetch();
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const dropped: string[] = [];
+    const loopkit = createLoopkit({
+      ...base,
+      fetch: async (url, init) => {
+        await held;
+        return record(url, init);
+      },
+      flushAt: 2,
+      maxQueueSize: 3,
+      flushIntervalMs: 60_000,
+      onDrop: (id) => dropped.push(id),
+    });
+    const [a, b] = [loopkit.log({ output: "a" }), loopkit.log({ output: "b" })]; // in flight
+    const [c, d] = [loopkit.log({ output: "c" }), loopkit.log({ output: "d" })]; // d pushes out a
+    release();
+    await loopkit.shutdown();
+    expect(dropped).toEqual([a]);
+    const ids = sent.flatMap((s) => s.events.map((e) => e.id));
+    expect(ids).toEqual(expect.arrayContaining([b, c, d]));
+    const s = loopkit.stats();
+    // Every queued event is accounted for exactly once (the queue is empty after shutdown).
+    expect(s.delivered + s.duplicates + s.rejected + s.failed + s.dropped + s.beaconed).toBe(
+      s.queued,
+    );
+  });
+});

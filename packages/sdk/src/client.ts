@@ -207,7 +207,10 @@ export function createLoopkit(options: LoopkitOptions): Loopkit {
     });
     const dropped = queue.push({ id, event });
     counters.queued++;
-    if (dropped) {
+    // An event pushed out while its batch is in flight counts as dropped only, whatever the
+    // answer; one already settled (beaconed) was not lost.
+    if (dropped && !dropped.done) {
+      dropped.done = true;
       counters.dropped++;
       options.onDrop?.(dropped.id);
     }
@@ -319,14 +322,15 @@ export function createLoopkit(options: LoopkitOptions): Loopkit {
   async function sendAll(): Promise<void> {
     let attempt = 0;
     let limit = flushAt;
-    while (queue.size > 0) {
+    // Settled events leave from the head, not a batch's count of them: the bound may have
+    // pushed events of a batch out while it was in flight.
+    for (;;) {
+      while (queue.at(0)?.done) queue.shift();
+      if (!queue.size) return;
       // Let the page-hide requests settle first, so their events are not sent twice.
       if (hiding) await hiding;
-      const { items, end } = nextBatch(0, limit, maxBatchBytes);
-      if (items.length === 0) {
-        queue.drop(end);
-        continue;
-      }
+      const { items } = nextBatch(0, limit, maxBatchBytes);
+      if (items.length === 0) continue;
       let results: EventResult[] | undefined;
       try {
         results = await sendBatch(fetchFn, baseUrl, options.apiKey, jsonOf(items));
@@ -355,7 +359,6 @@ export function createLoopkit(options: LoopkitOptions): Loopkit {
         settle(items, results);
         limit = flushAt;
       }
-      queue.drop(end);
       attempt = 0;
     }
   }

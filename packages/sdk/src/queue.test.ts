@@ -12,7 +12,8 @@ describe("BoundedQueue", () => {
     expect([1, 2, 3].map((n) => q.push(n))).toEqual([undefined, undefined, undefined]);
     expect(q.push(4)).toBe(1);
     expect(head(q, 10)).toEqual([2, 3, 4]);
-    q.drop(2);
+    q.shift();
+    q.shift();
     expect(head(q, 10)).toEqual([4]);
     expect(q.size).toBe(1);
   });
@@ -20,7 +21,7 @@ describe("BoundedQueue", () => {
   it("stays correct across compaction after many shifts", () => {
     const q = new BoundedQueue<number>(100_000);
     for (let i = 0; i < 5000; i++) q.push(i);
-    q.drop(4000);
+    for (let i = 0; i < 4000; i++) q.shift();
     expect(q.size).toBe(1000);
     expect(head(q, 2)).toEqual([4000, 4001]);
     q.push(5000);

@@ -35,9 +35,4 @@ export class BoundedQueue<T> {
     }
     return item;
   }
-
-  /** Removes the first `count` items. */
-  drop(count: number): void {
-    for (let i = 0; i < count; i++) this.shift();
-  }
 }
