@@ -368,3 +368,31 @@ describe("the queue bound while a batch is in flight", () => {
     );
   });
 });
+
+describe("an error answer for a whole batch", () => {
+  it("on 400 (a proxy refusing one event), splits the batch so only the refused event fails", async () => {
+    const { fetch: record, sent } = recordingFetch();
+    const errors: DeliveryError[] = [];
+    const loopkit = createLoopkit({
+      ...base,
+      // tRPC's error shape for a BAD_REQUEST, for any batch holding the event the proxy refuses.
+      fetch: async (url, init) => {
+        if (!new TextDecoder().decode(init.body as Uint8Array).includes('"bad"')) {
+          return record(url, init);
+        }
+        const error = { message: "refused", data: { loopkitCode: "BAD_REQUEST" } };
+        return new Response(JSON.stringify({ error }), { status: 400 });
+      },
+      flushAt: 8,
+      onError: (error) => errors.push(error),
+    });
+    const outputs = ["a", "b", "c", "bad", "d", "e", "f", "g"];
+    const ids = outputs.map((output) => loopkit.log({ output }));
+    await loopkit.shutdown();
+    expect(sent.flatMap((s) => s.events.map((e) => e.output))).toEqual(
+      outputs.filter((o) => o !== "bad"),
+    );
+    expect(errors.map((e) => [e.code, e.eventIds])).toEqual([["BAD_REQUEST", [ids[3]]]]);
+    expect(loopkit.stats()).toMatchObject({ delivered: 7, failed: 1 });
+  });
+});

@@ -337,7 +337,9 @@ export function createLoopkit(options: LoopkitOptions): Loopkit {
       } catch (error) {
         const failure = error as LoopkitApiError;
         const retryable = isRetryable(failure);
-        if (failure.status === 413 && items.length > 1) {
+        // Too large, or refused whole for what may be one event in it (a proxy, a server with
+        // lower limits): halve the batch until the events that pass are sent.
+        if ((failure.status === 413 || failure.status === 400) && items.length > 1) {
           limit = Math.ceil(items.length / 2);
           continue;
         }
