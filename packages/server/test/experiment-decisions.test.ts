@@ -76,6 +76,25 @@ describe.each(await testDrivers())("experiments.analyze first decisions on %s", 
     expect(later.decision).toMatchObject({ decision: "keep_running", reachedAt: null });
   });
 
+  it("stores no decision while the experiment is a draft: it was never run", async () => {
+    const variants = [{ key: "a" }, { key: "b" }];
+    await server.mutate("experiments.create", { key: "not-started", variants }, key);
+    // Exposures under its key before it starts (a stray client): 300 against 100, a mismatch.
+    await expose("not-started", "a", 0, 300);
+    await expose("not-started", "b", 0, 100);
+    const draft = await analyze({ key: "not-started" });
+    expect(draft.experiment.status).toBe("draft");
+    expect(draft.analysis.decision).toBe("stop");
+    expect(draft.decision).toMatchObject({ decision: "stop", reachedAt: null });
+
+    expect((await server.mutate("experiments.start", { key: "not-started" }, key)).status).toBe(
+      200,
+    );
+    await expose("not-started", "b", 100, 200);
+    const running = await analyze({ key: "not-started" });
+    expect(running.decision).toMatchObject({ decision: "keep_running", reachedAt: null });
+  });
+
   it("keeps each project's decisions to itself", async () => {
     const { status } = await server.query(
       "experiments.analyze",

@@ -90,8 +90,9 @@ export const experimentsRouter = {
    * The experiment's analysis by metrics' `analyzeExperiment`: the primary metric per variant
    * against control (the first variant), guardrails, sample-ratio mismatch from exposures with
    * the configured weights, and a sequential decision that stays valid however often it is read.
-   * The first `ship_variant`/`stop` a sequential look reaches is stored, and `decision` reports
-   * it (with when it was reached) on every later look, whatever that look alone reads.
+   * The first `ship_variant`/`stop` a sequential look at a started experiment reaches is stored,
+   * and `decision` reports it (with when it was reached) on every later look, whatever that look
+   * alone reads.
    */
   analyze: secretProcedure
     .input(
@@ -141,9 +142,9 @@ export const experimentsRouter = {
       });
       const db = ctx.services.db;
       // Only an always-valid (sequential) reading may decide at any look; a fixed-horizon one
-      // is reported but never stored.
+      // is reported but never stored, nor is a look at a draft (whatever it reads was not run).
       const first =
-        input.sequential && analysis.decision !== "keep_running"
+        input.sequential && experiment.startedAt !== null && analysis.decision !== "keep_running"
           ? await recordFirstDecision(db, ctx.projectId, {
               experimentKey: config.key,
               decision: analysis.decision,
