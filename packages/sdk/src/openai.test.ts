@@ -187,3 +187,23 @@ describe("observeOpenAI", () => {
     expect(models.data.map((m) => m.id)).toEqual(["test-model"]);
   });
 });
+
+describe("observeOpenAI with an answer it cannot read", () => {
+  it("hands it over as is and raises nothing of its own (no unhandled rejection)", async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on("unhandledRejection", onUnhandled);
+    try {
+      // An OpenAI-compatible stand-in (a test double, a proxy client) answering null.
+      const client = observeOpenAI(
+        { chat: { completions: { create: async (_body: unknown) => null } } },
+        { loopkit: { log: () => "id" } },
+      );
+      expect(await client.chat.completions.create({ model: "m", messages: [] })).toBeNull();
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off("unhandledRejection", onUnhandled);
+    }
+  });
+});

@@ -191,29 +191,33 @@ export function observeOpenAI<
     const result = create.call(completions, body, requestOptions);
     // A side branch on the same promise: registered first, so a stream is observed before the
     // caller's own `then` runs; the caller's promise object is returned unchanged.
-    (result as Promise<unknown>).then(
-      (value) => {
-        if (body.stream) {
-          if (value && typeof (value as StreamLike).iterator === "function") {
-            observeStream(body, started, value as StreamLike);
+    (result as Promise<unknown>)
+      .then(
+        (value) => {
+          if (body.stream) {
+            if (value && typeof (value as StreamLike).iterator === "function") {
+              observeStream(body, started, value as StreamLike);
+            }
+            return;
           }
-          return;
-        }
-        const completion = value as ChatCompletion;
-        const choice = completion.choices?.[0];
-        record(body, started, {
-          model: completion.model || body.model,
-          output: capture
-            ? (choice?.message?.content ?? JSON.stringify(choice?.message?.tool_calls ?? null))
-            : undefined,
-          usage: usageOf(completion.usage),
-          metadata: { finishReason: choice?.finish_reason ?? null },
-        });
-      },
-      (error: unknown) => {
-        record(body, started, { status: "error", errorMessage: errorText(error) });
-      },
-    );
+          const completion = value as ChatCompletion;
+          const choice = completion.choices?.[0];
+          record(body, started, {
+            model: completion.model || body.model,
+            output: capture
+              ? (choice?.message?.content ?? JSON.stringify(choice?.message?.tool_calls ?? null))
+              : undefined,
+            usage: usageOf(completion.usage),
+            metadata: { finishReason: choice?.finish_reason ?? null },
+          });
+        },
+        (error: unknown) => {
+          record(body, started, { status: "error", errorMessage: errorText(error) });
+        },
+      )
+      // An answer this branch cannot read (not a completion) is not logged; an error here would
+      // be an unhandled rejection, which ends a Node process.
+      .catch(() => {});
     return result;
   }
 
