@@ -95,6 +95,29 @@ describe.each(await testDrivers())("experiments.analyze first decisions on %s", 
     expect(running.decision).toMatchObject({ decision: "keep_running", reachedAt: null });
   });
 
+  it("answers keep_running, with nothing stored, for an experiment without data or without requests", async () => {
+    await startExperiment("empty");
+    const empty = await analyze({ key: "empty", mde: 0.1 });
+    expect(empty.exposures).toEqual([]);
+    // srmTest: no units observed gives no p-value and no mismatch.
+    expect(empty.analysis.srm).toMatchObject({ pValue: null, mismatch: false });
+    expect(empty.analysis.variants[0].primary.verdict).toBe("missing");
+    expect(empty.analysis.sampleSize).toBeNull();
+    expect(empty.decision).toMatchObject({ decision: "keep_running", reachedAt: null });
+
+    // Exposures in the configured 50/50 split but no request yet: still nothing to decide on.
+    await expose("empty", "a", 0, 20);
+    await expose("empty", "b", 0, 20);
+    const exposed = await analyze({ key: "empty" });
+    expect(exposed.analysis.srm).toMatchObject({ chiSquare: 0, mismatch: false });
+    expect(exposed.decision).toMatchObject({ decision: "keep_running", reachedAt: null });
+    const stored = await server.db.query(
+      "SELECT 1 FROM experiment_decisions WHERE project_id = $1 AND experiment_key = 'empty'",
+      [server.a.id],
+    );
+    expect(stored).toEqual([]);
+  });
+
   it("keeps each project's decisions to itself", async () => {
     const { status } = await server.query(
       "experiments.analyze",
