@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type { ExperimentConfig } from "@loopkit/core";
+import { experimentWeights } from "@loopkit/metrics";
 
 /** What a client needs to assign units to a running experiment with core's `assignVariant`. */
 export interface AssignmentConfig {
@@ -23,11 +24,10 @@ export interface AssignmentConfigs {
   experiments: AssignmentConfig[];
 }
 
-/** The configured weights of an experiment's variants (equal when none are given). */
-export function variantWeights(config: ExperimentConfig): number[] {
-  const given = config.variants.map((v) => v.weight);
-  if (given.every((w): w is number => typeof w === "number")) return given;
-  return config.variants.map(() => 1 / config.variants.length);
+/** The configured weights of an experiment's variants, in their order (equal when none are given). */
+function variantWeights(config: ExperimentConfig): number[] {
+  const weights = experimentWeights(config);
+  return config.variants.map((v) => weights[v.key]!);
 }
 
 /** The assignment config of one experiment. */

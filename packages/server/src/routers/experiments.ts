@@ -11,10 +11,10 @@ import {
   setExperimentStatus,
   versionAggregates,
 } from "@loopkit/db";
-import { analyzeExperiment, type ExperimentAnalysis } from "@loopkit/metrics";
+import { analyzeExperiment, type ExperimentAnalysis, experimentWeights } from "@loopkit/metrics";
 import { TRPCError, type TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
-import { assignmentConfigs, variantWeights } from "../experiments/assignment-configs.js";
+import { assignmentConfigs } from "../experiments/assignment-configs.js";
 import { projectProcedure, secretProcedure } from "../trpc.js";
 import { Name, Person, Token } from "./input-schemas.js";
 
@@ -119,7 +119,6 @@ export const experimentsRouter = {
         }),
         exposureCounts(ctx.services.db, ctx.projectId, config.key),
       ]);
-      const weights = variantWeights(config);
       const settings = {
         alpha: input.alpha,
         sequential: input.sequential,
@@ -132,7 +131,7 @@ export const experimentsRouter = {
           (v) => aggregates.find((a) => a.version === v.key) ?? emptyVersionAggregate(v.key),
         ),
         control: config.variants[0]!.key,
-        weights: Object.fromEntries(config.variants.map((v, i) => [v.key, weights[i]!])),
+        weights: experimentWeights(config),
         primaryMetric: config.primaryMetric,
         alpha: input.alpha,
         ...(input.sequential ? { sequential: {} } : {}),
