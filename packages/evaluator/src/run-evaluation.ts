@@ -7,6 +7,7 @@ import type {
   EvaluationStore,
   ItemResult,
 } from "./evaluation-store.js";
+import { heartbeat } from "./heartbeat.js";
 import type { Judgment } from "./judgment.js";
 import type { GeneratedOutput, OutputGenerator } from "./output-generator.js";
 import type { PairwiseJudge } from "./pairwise-judge.js";
@@ -194,10 +195,12 @@ export async function executeEvaluationRun(
   // are renewed every third of a lease, so a slow judgment (the SDK's retries and timeouts can
   // outlast a lease) is never taken over by another worker while this one still judges it.
   const held = new Set<number>();
-  const renewal = keepItemLeases(
-    () => store.renewItemLeases(projectId, runId, [...held], leaseMs),
-    leaseMs,
-  );
+  // A failed renewal is tried again at the next beat: a database that stays down fails the
+  // run's next record anyway.
+  const renewal = heartbeat(leaseMs / 3, async () => {
+    await store.renewItemLeases(projectId, runId, [...held], leaseMs);
+    return true;
+  });
 
   async function nextItem(): Promise<EvaluationItemRecord | undefined> {
     while (buffer.length === 0 && !exhausted) {
@@ -282,29 +285,6 @@ export async function executeEvaluationRun(
         : "running";
   await store.setRunStatus(projectId, runId, status);
   return (await store.getRun(projectId, runId))!;
-}
-
-/**
- * Calls `renew` every third of `leaseMs` until stopped, one call at a time. A failed renewal is
- * tried again at the next beat: a database that stays down fails the run's next record anyway.
- */
-function keepItemLeases(renew: () => Promise<void>, leaseMs: number): { stop(): void } {
-  let stopped = false;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const beat = () => {
-    renew()
-      .catch(() => {})
-      .finally(() => {
-        if (!stopped) timer = setTimeout(beat, leaseMs / 3);
-      });
-  };
-  timer = setTimeout(beat, leaseMs / 3);
-  return {
-    stop() {
-      stopped = true;
-      clearTimeout(timer);
-    },
-  };
 }
 
 /**

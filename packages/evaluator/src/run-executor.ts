@@ -7,6 +7,7 @@ import type {
   NewEvaluationRun,
   RunLease,
 } from "./evaluation-store.js";
+import { heartbeat } from "./heartbeat.js";
 import { judgeForRun, type LlmEndpoint } from "./judge-for-run.js";
 import { executeEvaluationRun } from "./run-evaluation.js";
 
@@ -136,23 +137,17 @@ export function createRunExecutor(options: RunExecutorOptions): RunExecutor {
 
   /** Renews the lease every third of it; calls `onLost` when another process holds the run. */
   function keepLease(ref: RunRef, onLost: () => void): { stop(): void } {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    let ended = false;
-    const beat = async () => {
+    return heartbeat(lease.leaseMs / 3, async () => {
       try {
-        if (!(await store.renewRunLease(ref.projectId, ref.runId, lease))) return onLost();
+        if (!(await store.renewRunLease(ref.projectId, ref.runId, lease))) {
+          onLost();
+          return false;
+        }
       } catch (error) {
         report(error, ref);
       }
-      if (!ended) timer = setTimeout(beat, lease.leaseMs / 3);
-    };
-    timer = setTimeout(beat, lease.leaseMs / 3);
-    return {
-      stop() {
-        ended = true;
-        clearTimeout(timer);
-      },
-    };
+      return true;
+    });
   }
 
   async function release(ref: RunRef): Promise<void> {
@@ -171,7 +166,7 @@ export function createRunExecutor(options: RunExecutorOptions): RunExecutor {
   ): Promise<RunExecutorEvent | null> {
     const ref = { projectId: run.projectId, runId: run.id };
     let lost = false;
-    const heartbeat = keepLease(ref, () => {
+    const leaseBeat = keepLease(ref, () => {
       lost = true;
       controller.abort();
     });
@@ -205,7 +200,7 @@ export function createRunExecutor(options: RunExecutorOptions): RunExecutor {
       report(error, ref);
       return { kind: "released", run: ref, reason: lost ? "lease-lost" : "error" };
     } finally {
-      heartbeat.stop();
+      leaseBeat.stop();
       await release(ref);
     }
   }
