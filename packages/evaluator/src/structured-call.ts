@@ -56,22 +56,21 @@ const FINE_TUNED_UNSUPPORTED = new Set([
   "maxItems",
 ]);
 
+/** Schema members whose keys are names (of fields, of definitions), not keywords. */
+const NAME_MAPS = new Set(["properties", "$defs", "definitions"]);
+
 /** A copy of a JSON schema without the keywords fine-tuned models do not take. */
-function withoutFineTunedUnsupported(node: unknown): unknown {
-  if (Array.isArray(node)) return node.map(withoutFineTunedUnsupported);
+function withoutFineTunedUnsupported(node: unknown, keysAreNames = false): unknown {
+  if (Array.isArray(node)) return node.map((item) => withoutFineTunedUnsupported(item));
   if (typeof node !== "object" || node === null) return node;
-  const copy: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(node)) {
-    // Under `properties` the keys are field names, not keywords: keep every one.
-    if (key !== "properties" && FINE_TUNED_UNSUPPORTED.has(key)) continue;
-    copy[key] =
-      key === "properties" && typeof value === "object" && value !== null
-        ? Object.fromEntries(
-            Object.entries(value).map(([field, sub]) => [field, withoutFineTunedUnsupported(sub)]),
-          )
-        : withoutFineTunedUnsupported(value);
-  }
-  return copy;
+  return Object.fromEntries(
+    Object.entries(node)
+      .filter(([key]) => keysAreNames || !FINE_TUNED_UNSUPPORTED.has(key))
+      .map(([key, value]) => [
+        key,
+        withoutFineTunedUnsupported(value, !keysAreNames && NAME_MAPS.has(key)),
+      ]),
+  );
 }
 
 /**
